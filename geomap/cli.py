@@ -58,7 +58,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    raise NotImplementedError("geomap lookup")
+    """Resolve names; one JSON object per line with --json. Unresolved names are reported, not fatal."""
+    import json
+
+    from gazetteer import Gazetteer
+
+    names: list[str] = []
+    for n in args.names:
+        if n == "-":
+            names.extend(line.rstrip("\r\n") for line in sys.stdin)
+        else:
+            names.append(n)
+    if args.limit is None or args.limit < 1:
+        print("geomap: error: --limit must be a positive integer", file=sys.stderr)
+        return 2
+    country = (args.country or "").strip().upper() or None
+    if country is not None and (len(country) != 2 or not country.isascii() or not country.isalpha()):
+        print(f"geomap: error: --country must be an ISO 3166-1 alpha-2 code such as UA, got {args.country!r}",
+              file=sys.stderr)
+        return 2
+    gz = Gazetteer.default()
+
+    def brief(c) -> dict:
+        p = c.place
+        return {"name": p.name, "kind": p.kind.value, "country": p.country, "lat": p.lat, "lon": p.lon,
+                "score": c.score, "id": p.id}
+
+    unresolved = 0
+    for name in names:
+        result = gz.lookup(name, country=country, limit=args.limit)
+        if not result:
+            unresolved += 1
+        if args.json:
+            obj = {"query": name, "best": brief(result.best) if result.best else None,
+                   "candidates": [brief(c) for c in result.candidates], "reason": result.reason}
+            print(json.dumps(obj, ensure_ascii=False))
+            continue
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
+        if not result:
+            print(f"{shown}: no result ({result.reason})")
+            continue
+        print(f"{shown}:")
+        for c in result.candidates:
+            p = c.place
+            where = ", ".join(x for x in (p.admin1, p.country) if x)
+            how = c.match.value if c.similarity >= 1.0 else f"{c.match.value} {c.similarity:.2f}"
+            print(f"  {c.score:.3f}  {p.name} [{p.kind.value}] {where}  ({p.lat:.4f}, {p.lon:.4f})  {p.id}  "
+                  f"via {c.matched_name!r} ({how})")
+    return 1 if unresolved else 0  # 1: some names had no result (each one says why)
 
 
 def _map(args: argparse.Namespace) -> int:
@@ -70,7 +118,45 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _places(args: argparse.Namespace) -> int:
-    raise NotImplementedError("geomap places")
+    """One JSON line per report: every place mention the geoparser kept (resolved ones; datelines and
+    historical references included, flagged in "role"). Reports come in the reader's deterministic order."""
+    import json
+
+    from gazetteer import Gazetteer
+    from geomap.mentions import find_mentions
+    from geomap.reports import WarningPrinter, read_reports
+
+    warn = WarningPrinter()
+    gz = Gazetteer.default()
+    out = sys.stdout
+    n = 0
+    for report in read_reports(args.paths, default_date=args.date, warn=warn):
+        n += 1
+        rows = []
+        for m in find_mentions(report.text, gz, published=report.published):
+            p = m.place
+            if p is None:
+                continue
+            rows.append(
+                {
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "name": p.name,
+                    "kind": p.kind.value,
+                    "country": p.country,
+                    "lat": round(p.lat, 6),
+                    "lon": round(p.lon, 6),
+                    "gazetteer_id": p.id,
+                    "role": m.role_hint,
+                }
+            )
+        out.write(json.dumps({"report": report.id, "mentions": rows}, ensure_ascii=False, sort_keys=False) + "\n")
+    out.flush()
+    if n == 0:
+        print("geomap: error: no readable report in the given paths", file=sys.stderr)
+        return 2
+    return 1 if warn.count else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

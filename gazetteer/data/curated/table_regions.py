@@ -8,7 +8,7 @@ Run build_curated.py after editing.
 
 from __future__ import annotations
 
-from curated_types import Area, admin1, circle, country, land, minus, ring, union
+from curated_types import Area, admin1, circle, country, land, minus, ne_lake, ring, union
 
 __all__ = ["REGIONS"]
 
@@ -39,8 +39,8 @@ LEFT_OF_DNIPRO_KHERSON = (
 # Approximate 2015-2022 line of contact (Minsk II), north to south, closed through Russia and the sea; the
 # polygon is this mask clipped to Natural Earth Ukraine.
 ORDLO_MASK = (
-    (48.58, 40.5), (48.62, 39.85), (48.65, 39.49), (48.7, 39.35), (48.73, 39.22), (48.76, 39.0), (48.77, 38.8),
-    (48.7, 38.62), (48.66, 38.55), (48.6, 38.45), (48.4, 38.3), (48.35, 38.03), (48.33, 37.9), (48.28, 37.93),
+    (48.58, 40.5), (48.62, 39.85), (48.64, 39.49), (48.69, 39.35), (48.705, 39.22), (48.7, 39.05),
+    (48.71, 38.9), (48.7, 38.7), (48.66, 38.58), (48.6, 38.45), (48.4, 38.3), (48.35, 38.03), (48.33, 37.9), (48.28, 37.93),
     (48.15, 37.8), (48.07, 37.7), (48.03, 37.7), (47.95, 37.58), (47.8, 37.62), (47.72, 37.63), (47.55, 37.68),
     (47.4, 37.75), (47.25, 37.8), (47.08, 37.78), (47.0, 37.78), (46.9, 38.5), (47.0, 40.5),
 )
@@ -69,8 +69,8 @@ REGIONS: tuple[Area, ...] = (
     Area(
         "region-ordlo", "ORDLO", "region",
         country("UA", *ORDLO_MASK),
-        "hand mask along the approximate 2015-2022 line of contact (OSCE SMM maps, Minsk II), clipped to "
-        "Natural Earth 10m Ukraine; accuracy a few km",
+        "hand mask along the approximate 2015-2022 line of contact (Minsk II), placed between towns known to "
+        "have been held by each side (compare OSCE SMM maps), clipped to Natural Earth 10m Ukraine; accuracy a few km",
         aliases=("Certain Areas of Donetsk and Luhansk Oblasts", "Certain areas of Donetsk and Luhansk regions",
                  "Okremi rayony Donetskoyi ta Luhanskoyi oblastei", "ORDiLO", "ORDLO", "ОРДЛО", "ОРДіЛО",
                  "Окремі райони Донецької та Луганської областей",
@@ -86,8 +86,8 @@ REGIONS: tuple[Area, ...] = (
     Area(
         "region-land-corridor-to-crimea", "Land corridor to Crimea", "region",
         country("UA", *LAND_CORRIDOR_MASK),
-        "hand mask of the occupied coastal strip between Kherson and the Russian border as of 2023 (approx., "
-        "ISW maps), clipped to Natural Earth 10m Ukraine",
+        "hand mask of the occupied coastal strip between Kherson and the Russian border as of 2023, placed "
+        "between towns known to be held by each side (approx.; compare ISW maps), clipped to Natural Earth 10m Ukraine",
         aliases=("Land bridge to Crimea", "Crimea land bridge", "land corridor", "land bridge",
                  "сухопутний коридор до Криму", "сухопутный коридор в Крым"),
         country="UA", importance=0.4,
@@ -116,7 +116,7 @@ REGIONS: tuple[Area, ...] = (
     Area(
         "region-south-ossetia", "South Ossetia", "region",
         ring((42.3, 43.6), (42.65, 43.9), (42.6, 44.4), (42.45, 44.55), (42.2, 44.45), (42.05, 44.1), (42.15, 43.75)),
-        "hand polygon from the Wikipedia 'South Ossetia' map (approx.)",
+        "hand polygon, approx. (reference article: Wikipedia 'South Ossetia') (approx.)",
         aliases=("Tskhinvali Region", "Samachablo", "Южная Осетия", "Південна Осетія"),
         country="GE", importance=0.3,
         note="Part of Georgia; occupied by Russia, which recognised it in 2008.",
@@ -135,7 +135,7 @@ REGIONS: tuple[Area, ...] = (
         "region-polesia", "Polesia", "region",
         ring((51.0, 23.6), (52.3, 23.3), (52.9, 24.5), (53.0, 27.5), (52.8, 30.3), (52.5, 32.0), (51.6, 33.5),
              (51.0, 32.5), (50.9, 30.5), (50.6, 28.5), (50.6, 26.0), (50.8, 24.2)),
-        "hand polygon after the Wikipedia 'Polesia' map (the Pripyat basin lowland; approx.)",
+        "hand polygon, approx. (reference article: Wikipedia 'Polesia') (the Pripyat basin lowland; approx.)",
         aliases=("Polissia", "Polesie", "Polesye", "Palessie", "Paliessie", "Polissya", "Pripet Marshes",
                  "Pinsk Marshes", "Полісся", "Полесье", "Палессе", "Polesie Lowland"),
         countries=("BY", "UA", "PL", "RU"), importance=0.7,
@@ -367,9 +367,13 @@ REGIONS: tuple[Area, ...] = (
     ),
     Area(
         "peninsula-arabat-spit", "Arabat Spit", "peninsula",
-        ring((45.29, 35.4), (45.3, 35.52), (45.55, 35.42), (45.8, 35.2), (46.05, 34.98), (46.18, 34.86),
-             (46.17, 34.8), (46.02, 34.93), (45.78, 35.14), (45.53, 35.35)),
-        "hand polygon from the Wikipedia 'Arabat Spit' map between the Sivash and the Sea of Azov (approx.)",
+        minus(land((45.28, 35.5), (45.4, 35.33), (45.5, 35.23), (45.6, 35.13), (45.7, 35.04), (45.8, 34.97),
+                   (45.9, 34.915), (46.0, 34.87), (46.1, 34.84), (46.155, 34.84), (46.155, 34.81), (46.1, 34.78),
+                   (46.0, 34.77), (45.9, 34.81), (45.8, 34.86), (45.7, 34.92), (45.6, 35.0), (45.5, 35.1),
+                   (45.4, 35.2), (45.3, 35.35)),
+              ne_lake(45.767, 34.8469)),
+        f"{NE_LAND}: a strip along the Azov shore from Crimea to the Henichesk Strait, minus the Sivash (Natural "
+        "Earth 10m lakes); the spit is 0.3-8 km wide",
         aliases=("Arabatska Strilka", "Arabatskaya Strelka", "Arabat Tongue", "Арабатська стрілка",
                  "Арабатская стрелка"),
         country="UA", importance=0.4,
@@ -377,9 +381,9 @@ REGIONS: tuple[Area, ...] = (
     ),
     Area(
         "peninsula-chushka-spit", "Chushka Spit", "peninsula",
-        ring((45.28, 36.74), (45.33, 36.68), (45.4, 36.64), (45.45, 36.62), (45.45, 36.645), (45.4, 36.665),
-             (45.34, 36.7), (45.29, 36.76)),
-        "hand polygon from the Wikipedia 'Chushka Spit' map (approx.); Port Kavkaz lies on it",
+        land((45.315, 36.65), (45.325, 36.7), (45.37, 36.735), (45.4, 36.76), (45.4, 36.69), (45.36, 36.66)),
+        f"{NE_LAND}: the spit running south-west from the Taman Peninsula into the Kerch Strait; Port Kavkaz "
+        "lies at its tip",
         aliases=("Chushka", "Kosa Chushka", "Чушка", "коса Чушка"),
         country="RU", admin1="Krasnodar", importance=0.25,
         note="A spit (recorded as peninsula).",
@@ -387,7 +391,7 @@ REGIONS: tuple[Area, ...] = (
     Area(
         "peninsula-chonhar-peninsula", "Chonhar Peninsula", "peninsula",
         ring((46.12, 34.38), (46.1, 34.52), (46.0, 34.6), (45.97, 34.56), (46.05, 34.42)),
-        "hand polygon from the Wikipedia 'Chonhar Peninsula' map (approx.)",
+        "hand polygon, approx. (reference article: Wikipedia 'Chonhar Peninsula') (approx.)",
         aliases=("Chongar", "Chonhar", "Chongarsky poluostrov", "Чонгар", "Чонгарський півострів", "Чонгарский полуостров"),
         country="UA", admin1="Kherson", importance=0.35,
         note="Road and rail bridges from here to Crimea across the Sivash were struck in 2023.",
@@ -432,9 +436,8 @@ REGIONS: tuple[Area, ...] = (
     ),
     Area(
         "island-dzharylhach", "Dzharylhach", "island",
-        ring((46.035, 32.55), (46.045, 32.8), (46.03, 33.1), (46.01, 33.15), (46.0, 33.0), (46.01, 32.75),
-             (46.02, 32.55)),
-        "hand polygon south of Skadovsk from the Wikipedia 'Dzharylhach' map (approx.)",
+        land((46.005, 32.6), (46.005, 33.07), (46.068, 33.07), (46.068, 32.6)),
+        f"{NE_LAND}: the island polygon south of Skadovsk",
         aliases=("Dzharylhach Island", "Djarylgach", "Dzharylgach", "Джарилгач"),
         country="UA", admin1="Kherson", importance=0.2,
     ),

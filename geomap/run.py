@@ -1,0 +1,204 @@
+"""The extraction pipeline over many reports: read -> place mentions -> event detections -> geometry -> one
+Event per event, merged across reports. Only this module knows the whole chain.
+
+>>> events = extract(["seeds/"])                 # doctest: +SKIP
+>>> events[0].__geo_interface__["properties"]["title"]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from gazetteer import Kind
+from geomap.dates import parse_iso
+from geomap.detect import Detection, detect
+from geomap.event import Event, Source
+from geomap.merge import make_id, merge_events
+from geomap.mention import Mention
+from geomap.reports import Report
+from geomap.where import Located, Locator
+
+__all__ = ["extract", "extract_report", "title_for"]
+
+_TYPE_WORDS = {
+    "shelling": "Shelling",
+    "strike": "Strike",
+    "bridge": "Bridge",
+    "axis": "Possible axis",
+    "deployment": "Deployment",
+    "movement": "Movement",
+    "naval": "Naval activity",
+    "air": "Air activity",
+    "other": "Military activity",
+}
+
+
+def title_for(event_type: str, loc: Located, units: tuple[str, ...] = ()) -> str:
+    """A short generated title: "Shelling of Stanytsya-Luhanska", "Pontoon bridge across the Pripyat"..."""
+    label = loc.label
+    if event_type == "axis":
+        phase = f" (phase {loc.phase})" if loc.phase else ""
+        return f"Possible axis: {label}{phase}"
+    if event_type == "bridge":
+        kind = "Pontoon bridge" if "pontoon bridge" in units else "Military bridge"
+        if label.startswith("the "):
+            return f"{kind} across {label}"
+        return f"{kind} at {label}"
+    if label.startswith(("near ", "within ", "from ")) or "km " in label:
+        return f"{_TYPE_WORDS[event_type]} {label}"
+    if event_type == "shelling":
+        return f"Shelling of {label}"
+    if event_type == "strike":
+        return f"Strike on {label}"
+    return f"{_TYPE_WORDS[event_type]} in {label}"
+
+
+_FACILITY_AFTER = re.compile(
+    r"\s+(?P<w>air\s*base|airbase|airfield|air\s+field|airport|bridge|dam|naval\s+base|port|(?:nuclear\s+)?power\s+plant|railway\s+station)\b",
+    re.I,
+)
+_FACILITY_KIND = {"air": Kind.AIRFIELD, "airbase": Kind.AIRFIELD, "airfield": Kind.AIRFIELD, "airport": Kind.AIRFIELD,
+                  "bridge": Kind.BRIDGE, "dam": Kind.DAM, "naval": Kind.NAVAL_BASE, "port": Kind.PORT,
+                  "nuclear": Kind.POWER_PLANT, "power": Kind.POWER_PLANT, "railway": Kind.RAILWAY_STATION}  # fmt: skip
+
+
+def _upgrade_facilities(text: str, mentions: list[Mention], gz: Any) -> list[Mention]:
+    """"the Saky air base", "Millerovo airfield": a town name followed by a facility word is the facility when
+    the gazetteer has it (the airfield is where the event is, not the town it is named after)."""
+    out = []
+    for m in mentions:
+        fm = _FACILITY_AFTER.match(text, m.end)
+        if fm and (m.place is None or m.place.kind == Kind.POPULATED_PLACE):
+            word = re.sub(r"\s+", " ", fm.group("w").lower())
+            kind = _FACILITY_KIND[word.split()[0]]
+            res = gz.lookup(f"{m.text} {word}", kinds=[kind], fuzzy=False, limit=1)
+            best = res.best if res else None
+            if best is not None and best.place.kind == kind and (m.place is None or m.place.country in ("", best.place.country)):
+                m = dataclasses.replace(m, text=text[m.start : fm.end()], end=fm.end(), place=best.place, score=best.score,
+                                        candidates=(best,), reason=None)
+        out.append(m)
+    return out
+
+
+def _mentions(report: Report, gz: Any) -> list[Mention]:
+    from geomap.mentions import find_mentions
+
+    return _upgrade_facilities(report.text, find_mentions(report.text, gz, published=report.published), gz)
+
+
+def _report_date(report: Report) -> tuple[date | None, bool]:
+    """The report's date and whether it was inferred from its text (not from metadata or --date)."""
+    d = parse_iso(report.published)
+    return d, d is not None and report.date_source == "text"
+
+
+def _to_events(report: Report, det: Detection, locs: list[Located], report_inferred: bool) -> list[Event]:
+    sources = [Source(report.id, det.start, det.end, det.quote, report.url, report.outlet, report.published or "")]
+    statuses = [det.status]
+    for s, e, q, st in det.extra_sources:
+        sources.append(Source(report.id, s, e, q, report.url, report.outlet, report.published or ""))
+        statuses.append(st)
+    out = []
+    for loc in locs:
+        status = det.status
+        if det.event_type == "axis":
+            status = "projected"
+        flags = tuple(sorted(set(loc.flags)))
+        ev = Event(
+            id="pending",
+            event_type=det.event_type,
+            title=title_for(det.event_type, loc, det.units),
+            geometry=loc.geometry,
+            places=loc.places,
+            sources=tuple(sources),
+            date=det.date.isoformat() if det.date else None,
+            date_precision=det.date_precision if det.date else None,
+            date_inferred=bool(det.date) and (report_inferred or not det.date_stated),
+            geo_precision=loc.geo_precision,
+            uncertainty_m=loc.uncertainty_m,
+            status=status,
+            claimed_by=det.claimed_by,
+            phase=loc.phase,
+            units=det.units,
+            flags=flags,
+            extra=(("date_stated", det.date_stated), ("place_key", loc.key), ("source_statuses", tuple(statuses) if det.event_type != "axis" else ("projected",))),
+        )
+        out.append(ev)
+    return out
+
+
+def extract_report(report: Report, gz: Any, *, locator: Locator | None = None) -> tuple[list[Event], list[dict]]:
+    """Events told by one report (merged within the report) and the rows for unresolved.csv:
+    ``{report, text, start, end, reason}`` for place names that could not be placed and for event sentences
+    that name no usable place."""
+    loc = locator or Locator(gz)
+    try:
+        mentions = _mentions(report, gz)
+    except Exception as exc:  # one report the recogniser cannot handle must not stop the run
+        reason = f"place recogniser failed: {type(exc).__name__}: {exc}"
+        return [], [{"report": report.id, "text": report.text[:80], "start": 0, "end": 0, "reason": reason}]
+    unresolved: list[dict] = [
+        {"report": report.id, "text": m.text, "start": m.start, "end": m.end, "reason": m.reason or "unresolved"}
+        for m in mentions
+        if m.place is None
+    ]
+    ref, inferred = _report_date(report)
+    events: list[Event] = []
+    for det in detect(report.text, mentions, ref):
+        locs, reasons = loc.locate(det, report.text)
+        if not locs:
+            for r in reasons or ["no place for the event"]:
+                unresolved.append({"report": report.id, "text": det.quote[:200], "start": det.start, "end": det.end,
+                                   "reason": f"{det.event_type}: {r}"})
+            continue
+        events.extend(_to_events(report, det, locs, inferred))
+    events = merge_events(events)
+    unresolved.sort(key=lambda r: (r["report"], r["start"], r["end"], r["reason"]))
+    return events, unresolved
+
+
+def _read(paths: Iterable[str | os.PathLike[str]], default_date: str | None) -> Iterable[Report]:
+    from geomap.reports import read_reports
+
+    return read_reports(list(paths), default_date=default_date)
+
+
+def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, default_date: str | None = None,
+            gz: Any = None, unresolved: list[dict] | None = None) -> list[Event]:
+    """Events from reports under ``paths`` (files or folders), merged across reports, sorted by id.
+    Pass a list as ``unresolved`` to collect the unresolved rows."""
+    if gz is None:
+        from gazetteer import Gazetteer
+
+        gz = Gazetteer.default()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    locator = Locator(gz)
+    events: list[Event] = []
+    for report in _read(paths, default_date):
+        evs, rows = extract_report(report, gz, locator=locator)
+        events.extend(evs)
+        if unresolved is not None:
+            unresolved.extend(rows)
+    return [_public(e) for e in merge_events(events) if _is_event(e)]
+
+
+_INTERNAL = ("date_stated", "place_key", "source_statuses")
+
+
+def _is_event(e: Event) -> bool:
+    """A possibility alone ("an offensive that might involve airstrikes") is not an event to map; an explicit
+    projection product (an intelligence map of possible axes) is, and so is a possibility another source
+    reports as fact (the merged status is then not ``projected``)."""
+    return e.status != "projected" or e.event_type == "axis"
+
+
+def _public(e: Event) -> Event:
+    """The event without the pipeline's internal properties (place key, per-source statuses)."""
+    return replace(e, extra=tuple(kv for kv in e.extra if kv[0] not in _INTERNAL))

@@ -1,0 +1,246 @@
+"""Event detection from sentences: types, claimants, status, units, roles, axes. Mentions are built by hand
+here (the recogniser has its own tests), so these tests need no gazetteer."""
+
+from datetime import date
+
+import pytest
+
+from gazetteer import Kind, Place
+from geomap.detect import (
+    classify,
+    claimants,
+    detect,
+    find_units,
+    name_titles,
+    parse_axes,
+    place_roles,
+    split_sentences,
+    status_of,
+)
+from geomap.mention import Mention
+
+PLACES = {
+    "Kharkiv": Place("t:kharkiv", "Kharkiv", Kind.POPULATED_PLACE, "UA", population=1400000, lat=49.98, lon=36.25),
+    "Belgorod": Place("t:belgorod", "Belgorod", Kind.POPULATED_PLACE, "RU", population=390000, lat=50.6, lon=36.58),
+    "Izium": Place("t:izium", "Izium", Kind.POPULATED_PLACE, "UA", population=45000, lat=49.21, lon=37.28),
+    "Kyiv": Place("t:kyiv", "Kyiv", Kind.POPULATED_PLACE, "UA", population=2900000, lat=50.45, lon=30.52),
+    "Crimea": Place("t:crimea", "Crimea", Kind.REGION, "UA", lat=45.3, lon=34.2),
+    "Odesa": Place("t:odesa", "Odesa", Kind.POPULATED_PLACE, "UA", population=1000000, lat=46.48, lon=30.74),
+    "Mykolaiv": Place("t:mykolaiv", "Mykolaiv", Kind.POPULATED_PLACE, "UA", population=480000, lat=46.97, lon=31.99),
+    "Donetsk": Place("t:donetsk", "Donetsk", Kind.POPULATED_PLACE, "UA", population=900000, lat=48.02, lon=37.8),
+    "Mariinka": Place("t:mariinka", "Mariinka", Kind.POPULATED_PLACE, "UA", population=9000, lat=47.94, lon=37.5),
+    "Ukraine": Place("t:ua", "Ukraine", Kind.COUNTRY, "UA", lat=49.0, lon=31.0),
+    "Moscow": Place("t:moscow", "Moscow", Kind.POPULATED_PLACE, "RU", population=12000000, lat=55.75, lon=37.62),
+    "Sevastopol": Place("t:sev", "Sevastopol", Kind.POPULATED_PLACE, "UA", population=400000, lat=44.6, lon=33.5),
+}
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every occurrence of a known name in the text, as a resolved Mention."""
+    out = []
+    for name, place in PLACES.items():
+        i = text.find(name)
+        while i >= 0:
+            out.append(Mention(name, i, i + len(name), place))
+            i = text.find(name, i + 1)
+    return sorted(out, key=lambda m: m.start)
+
+
+REF = date(2022, 2, 17)
+
+
+# -- sentences ------------------------------------------------------------------------------------------
+
+
+def test_split_sentences_keeps_abbreviations_and_counts_paragraphs():
+    text = "U.S. officials said on Feb. 16 that troops moved. Sen. Smith agreed.\n\nA new paragraph starts here."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e, _ in spans] == [
+        "U.S. officials said on Feb. 16 that troops moved.",
+        "Sen. Smith agreed.",
+        "A new paragraph starts here.",
+    ]
+    assert [p for _, _, p in spans] == [0, 0, 1]
+
+
+# -- types ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Russian occupation troops shelled the settlement.", "shelling"),
+        ("A kindergarten was hit by a shell.", "shelling"),
+        ("The OSCE recorded 189 ceasefire violations in the region.", "shelling"),
+        ("Missiles struck an industrial site.", "strike"),
+        ("A drone strike hit the depot.", "strike"),
+        ("Engineers laid a pontoon bridge across the river.", "bridge"),
+        ("Three vessels arrived at dock.", "naval"),
+        ("Ka-52 helicopters were parked at the air base.", "air"),
+        ("Military vehicles and helicopters were added near the town.", "deployment"),
+        ("A column of tanks was moving towards the city.", "movement"),
+        ("Battalion tactical groups were deployed near the border.", "deployment"),
+        ("The map showed possible axes of invasion towards the capital.", "axis"),
+    ],
+)
+def test_classify(sentence, kind):
+    assert classify(sentence) == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Senate failed to move a binding package of sanctions.",  # no military noun
+        "The US is not seeing any withdrawal of troops.",  # negated
+        "Kamala Harris has just arrived in Munich.",
+        "Blinken spoke at the Security Council.",
+    ],
+)
+def test_classify_rejects_non_events(sentence):
+    assert classify(sentence) is None
+
+
+# -- who, how sure, with what ---------------------------------------------------------------------------
+
+
+def test_claimants_normalised():
+    assert claimants("Both Ukrainian armed forces and separatists reported renewed shelling.") == (
+        "Ukrainian armed forces",
+        "separatists",
+    )
+    assert claimants("Western officials said Thursday the groups had arrived.") == ("Western officials",)
+    assert "Russian Ministry of Defense" in claimants("Russia's Ministry of Defense said units were returning.")
+    assert claimants("Troops moved to the border.") == ()  # no attribution, no claimant
+    assert claimants("Video and images confirmed by CNN show the school was hit.") == ("CNN",)
+
+
+def test_the_accused_is_not_the_claimant():
+    assert claimants("Kyiv accused the separatists of shelling, officials said.") == ()
+
+
+def test_surnames_are_attributed_from_earlier_titles():
+    text = "US Secretary of Defense Lloyd Austin spoke. Later Austin said troops moved closer."
+    titles = name_titles(text)
+    assert titles["Austin"] == "US Department of Defense"
+    assert claimants("Austin said troops moved closer.", titles) == ("US Department of Defense",)
+
+
+@pytest.mark.parametrize(
+    "sentence, status",
+    [
+        ("Video and images confirmed by CNN show the school was hit.", "confirmed"),
+        ("Satellite images show a new bridge.", "confirmed"),
+        ("Officials said their sensors did not pick up evidence of artillery.", "disputed"),
+        ("CNN could not independently verify the claim.", "disputed"),
+        ("Moscow denied the strike.", "disputed"),
+        ("The map showed possible axes of advance.", "projected"),
+        ("Forces could be used to invade from the north.", "projected"),
+        ("Troops shelled the village.", "reported"),
+    ],
+)
+def test_status(sentence, status):
+    assert status_of(sentence) == status
+
+
+def test_units_and_equipment():
+    u = find_units("Elements of the 3rd and 150th Motor Rifle Divisions left with T72 tanks, BMP-2s and Iskander-M launchers.")
+    assert {"3rd Motor Rifle Division", "150th Motor Rifle Division", "T-72", "Iskander-M", "tanks"} <= set(u)
+    assert "BTG" in find_units("Fourteen battalion tactical groups (BTGs) arrived.")
+    assert "pontoon bridge" in find_units("A pontoon bridge was built.")
+    assert {"S-400", "Su-25"} <= set(find_units("S-400 batteries and Su-25 jets were seen."))
+    assert find_units("Nothing military here.") == ()
+
+
+# -- places ---------------------------------------------------------------------------------------------
+
+
+def test_roles_from_prepositions():
+    text = "A column moved from Belgorod towards Kharkiv via Izium."
+    roles = {p.mention.text: p.role for p in place_roles(text, 0, len(text), mentions(text))}
+    assert roles == {"Belgorod": "origin", "Kharkiv": "target", "Izium": "via"}
+
+
+def test_venues_and_capitals_as_governments_are_not_event_places():
+    text = "Speaking at a news conference in Kyiv, the minister said Moscow's forces shelled Kharkiv."
+    kept = [p.mention.text for p in place_roles(text, 0, len(text), mentions(text))]
+    assert kept == ["Kharkiv"]
+
+
+def test_near_a_named_town_is_a_reference():
+    text = "A resident of Mariinka near Donetsk heard explosions."
+    got = {p.mention.text: (p.near, p.reference) for p in place_roles(text, 0, len(text), mentions(text))}
+    assert got == {"Mariinka": (False, False), "Donetsk": (False, True)}
+
+
+# -- axes -----------------------------------------------------------------------------------------------
+
+
+def test_axes_pairing():
+    text = (
+        "The map showed possible phase one ground movements towards Kyiv from two points along the Belarusian "
+        "border and from Crimea towards Odesa, and phase two movements from Sevastopol towards Mykolaiv."
+    )
+    legs = parse_axes(text, 0, len(text), mentions(text))
+    got = [(leg.target.text, leg.origin.text if leg.origin else leg.border_country, leg.count, leg.phase) for leg in legs]
+    assert got == [("Kyiv", "BY", 2, 1), ("Odesa", "Crimea", 1, 1), ("Mykolaiv", "Sevastopol", 1, 2)]
+
+
+def test_axes_target_first_then_several_origins():
+    text = "Possible axes of invasion towards Kyiv from two points along the Belarusian border and one point from the Western Russia border."
+    legs = parse_axes(text, 0, len(text), mentions(text))
+    assert [(leg.border_country, leg.count) for leg in legs] == [("BY", 2), ("RU", 1)]
+
+
+# -- detection ------------------------------------------------------------------------------------------
+
+
+def test_detect_a_shelling_with_date_claimant_and_quote():
+    text = "Headline\n\nUkrainian armed forces said Russian troops shelled Donetsk early Thursday. Talks went on."
+    dets = detect(text, mentions(text), REF)
+    assert len(dets) == 1
+    d = dets[0]
+    assert (d.event_type, d.date, d.date_precision, d.date_stated) == ("shelling", date(2022, 2, 17), "day", True)
+    assert d.claimed_by == ("Ukrainian armed forces",)
+    assert text[d.start : d.end] == d.quote and d.quote.startswith("Ukrainian armed forces said")
+    assert [p.mention.text for p in d.places] == ["Donetsk"]
+
+
+def test_country_only_sentences_make_no_event():
+    text = "Russia has 100,000 troops deployed along its border with Ukraine."
+    assert detect(text, mentions(text), REF) == []
+
+
+def test_historical_references_make_no_event():
+    text = "Russian forces shelled Donetsk in 2014."
+    assert detect(text, mentions(text), REF) == []
+
+
+def test_follow_up_sentence_adds_a_source_and_its_status():
+    text = "Russian troops shelled Kharkiv on Thursday. Video confirmed by CNN shows it was hit by a shell."
+    dets = detect(text, mentions(text), REF)
+    assert len(dets) == 1
+    assert dets[0].extra_sources and dets[0].extra_sources[0][3] == "confirmed"
+
+
+def test_definite_reference_takes_the_earlier_place():
+    text = (
+        "Monitors went to a school in Kharkiv after reports of damage.\n\n"
+        "The school was hit by artillery fire early Thursday."
+    )
+    dets = detect(text, mentions(text), REF)
+    assert [(d.event_type, [p.mention.text for p in d.places]) for d in dets] == [("shelling", ["Kharkiv"])]
+
+
+def test_one_sentence_two_events():
+    text = "Officials noted three vessels arriving at dock in Sevastopol and the addition of military vehicles and helicopters in Belgorod."
+    dets = detect(text, mentions(text), REF)
+    assert sorted((d.event_type, d.places[0].mention.text) for d in dets) == [
+        ("deployment", "Belgorod"),
+        ("naval", "Sevastopol"),
+    ]
+
+
+def test_attribution_carries_to_the_next_sentence():
+    text = "Western officials said Thursday the build-up went on. They noted three vessels at dock in Sevastopol."
+    dets = detect(text, mentions(text), REF)
+    assert dets[-1].claimed_by == ("Western officials",)

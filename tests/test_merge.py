@@ -1,0 +1,115 @@
+"""One event told several times becomes one Event with several sources; different events stay apart."""
+
+from shapely.geometry import LineString, Point, box
+
+from geomap.event import Event, PlaceRef, Source
+from geomap.merge import date_range, merge_events, merged_status, same_event
+
+
+def ev(report="r1", start=0, *, etype="shelling", pid="gn:1", geom=None, date="2022-02-17", prec="day", status="reported",
+       claimed=(), units=(), flags=(), gp=1, unc=2000.0, phase=None, stated=True, key=None):
+    return Event(
+        id="x",
+        event_type=etype,
+        title=f"{etype} {pid}",
+        geometry=geom if geom is not None else Point(39.48, 48.66),
+        places=(PlaceRef(pid, pid, pid, "location"),),
+        sources=(Source(report, start, start + 10, f"quote {report} {start}"),),
+        date=date,
+        date_precision=prec if date else None,
+        geo_precision=gp,
+        uncertainty_m=unc,
+        status=status,
+        claimed_by=tuple(claimed),
+        units=tuple(units),
+        flags=tuple(flags),
+        phase=phase,
+        extra=(("date_stated", stated), ("place_key", key or pid), ("source_statuses", (status,))),
+    )
+
+
+def test_same_place_type_and_day_merge_with_all_sources():
+    a = ev("r1", 10, claimed=["Ukrainian armed forces"], units=["artillery"])
+    b = ev("r2", 50, status="confirmed", claimed=["CNN"])
+    [m] = merge_events([a, b])
+    assert [s.report for s in m.sources] == ["r1", "r2"]
+    assert m.claimed_by == ("CNN", "Ukrainian armed forces") and m.units == ("artillery",)
+    assert m.status == "confirmed"
+
+
+def test_merging_is_order_independent_and_ids_are_stable():
+    evs = [ev("r1", 10), ev("r2", 5, status="confirmed"), ev("r1", 90, etype="strike")]
+    one = merge_events(evs)
+    two = merge_events(list(reversed(evs)))
+    assert [e.id for e in one] == [e.id for e in two]
+    assert [e.__geo_interface__ for e in one] == [e.__geo_interface__ for e in two]
+    assert all(e.id.startswith(e.event_type[:3] + "-") for e in one)
+
+
+def test_different_type_place_or_day_stay_apart():
+    base = ev()
+    assert not same_event(base, ev(etype="strike"))
+    assert not same_event(base, ev(pid="gn:2", geom=Point(37.8, 48.0)))
+    assert not same_event(base, ev(date="2022-02-10"))
+    assert len(merge_events([base, ev(date="2022-02-10")])) == 2
+
+
+def test_overnight_slack_and_coarser_dates():
+    assert same_event(ev(date="2022-02-17"), ev(date="2022-02-16"))  # "overnight": one day of slack
+    assert same_event(ev(date="2022-02-14", prec="week"), ev(date="2022-02-17"))
+    assert date_range("2022-02-01", "month")[1].isoformat() == "2022-02-28"
+
+
+def test_undated_sentence_merges_within_the_week_before_the_report():
+    assert same_event(ev(date="2022-02-17", stated=False), ev(date="2022-02-12"))
+    assert not same_event(ev(date="2022-02-17", stated=False), ev(date="2022-03-01"))
+
+
+def test_nearby_points_merge_far_points_do_not():
+    a = ev(pid="gn:1", geom=Point(39.48, 48.66))
+    assert same_event(a, ev(pid="gn:9", geom=Point(39.50, 48.67)))  # ~2 km apart, another id for the same village
+    assert not same_event(a, ev(pid="gn:9", geom=Point(39.31, 48.57)))  # ~17 km: another place
+
+
+def test_axes_merge_only_on_the_same_origin_target_and_phase():
+    la = LineString([(30.5, 51.2), (30.5, 50.45)])
+    lb = LineString([(28.7, 51.4), (30.5, 50.45)])
+    a = ev(etype="axis", pid="a", geom=la, phase=1, status="projected", gp=2)
+    b = ev(etype="axis", pid="b", geom=lb, phase=1, status="projected", gp=2)
+    assert len(merge_events([a, b])) == 2
+    assert len(merge_events([a, ev("r2", etype="axis", pid="a", geom=la, phase=2, status="projected", gp=2)])) == 2
+
+
+def test_status_rules():
+    assert merged_status(["reported", "confirmed"]) == ("confirmed", False)
+    assert merged_status(["reported", "disputed"]) == ("disputed", False)
+    assert merged_status(["confirmed", "disputed"]) == ("confirmed", True)
+    assert merged_status(["projected", "reported"]) == ("reported", False)
+    assert merged_status(["projected"]) == ("projected", False)
+    [m] = merge_events([ev(status="confirmed"), ev("r2", status="disputed")])
+    assert m.status == "confirmed" and "disputed_by_some" in m.flags
+
+
+def test_most_precise_geometry_and_date_win():
+    coarse = ev("r1", 0, pid="gn:1", date="2022-02-14", prec="week", unc=9000.0)
+    fine = ev("r2", 0, pid="gn:1", date="2022-02-16", unc=1000.0)
+    [m] = merge_events([coarse, fine])
+    assert (m.date, m.date_precision, m.uncertainty_m) == ("2022-02-16", "day", 1000.0)
+
+
+def test_vague_headline_joins_the_one_precise_event_the_report_tells_next():
+    region = box(36, 47, 40, 50)
+    head = ev("r1", 0, pid="region", geom=region, gp=3, unc=200000.0, stated=False)
+    body = ev("r1", 100, pid="gn:1", geom=Point(38, 48))
+    [m] = merge_events([head, body])
+    assert len(m.sources) == 2 and m.geo_precision == 1
+    # two precise candidates: which one the headline means is unknown, so it stays apart
+    other = ev("r1", 200, pid="gn:2", geom=Point(39, 49.5))
+    assert len(merge_events([head, body, other])) == 3
+
+
+def test_constructed_areas_are_not_absorbed():
+    band = ev("r1", 0, etype="deployment", pid="", geom=box(36, 47, 40, 50), gp=3, unc=50000.0, key="band:UA:RU:50km")
+    band = Event(**{**{f: getattr(band, f) for f in band.__dataclass_fields__}, "places": (PlaceRef("50 km", "band", "", "location"),)})
+    town = ev("r1", 100, etype="deployment", pid="gn:1", geom=Point(38, 48))
+    assert len(merge_events([band, town])) == 2

@@ -1,0 +1,57 @@
+"""Progress and the end-of-run summary: skip reasons counted by class, no bar when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from geomap.parallel import ReportResult
+from geomap.progress import Progress, count_reports, skip_reason
+
+
+def test_skip_reasons_are_classed_without_paths_or_numbers():
+    assert skip_reason("a/b.txt: empty file; skipped") == "empty file"
+    assert skip_reason("feed.jsonl:12: not valid JSON (Expecting value at column 1); skipped") == "not valid JSON"
+    assert skip_reason("feed.jsonl:13: not valid JSON (Extra data at column 9); skipped") == "not valid JSON"
+    assert skip_reason("big.txt: 200.0 MB, over the 20.0 MB limit for one report; skipped") == \
+        "N MB, over the N MB limit for one report"
+    assert skip_reason("d/l: symlink leads outside d; not followed") == "symlink leads outside d (not followed)"
+    assert skip_reason("x.txt: invalid UTF-8: 1 damaged spot(s), bytes replaced with U+FFFD") is None
+
+
+def test_summary_counts_everything_and_no_bar_off_a_terminal():
+    err = io.StringIO()
+    p = Progress(file=err)  # StringIO is not a TTY: no bar
+    p.warn("a.txt: empty file; skipped")
+    p.warn("b.txt: empty file; skipped")
+    p.warn("c.txt: invalid UTF-8: 1 damaged spot(s), bytes replaced with U+FFFD")
+    p.unchanged(3)
+    p.result(ReportResult("d.txt", "0" * 64, unresolved=({"x": 1},), chars=100))
+    p.result(ReportResult("e.txt", "1" * 64, error="extraction failed: ValueError: bad", chars=10))
+    s = p.close()
+    assert (s.read, s.processed, s.unchanged, s.failed, s.unresolved) == (5, 2, 3, 1, 1)
+    assert s.skipped == {"empty file": 2, "extraction failed": 1}
+    text = str(s)
+    assert "reports read: 5 (processed 2, unchanged 3)" in text
+    assert "skipped: 3 (empty file: 2, extraction failed: 1)" in text
+    assert "\r" not in err.getvalue() and err.getvalue().count("\n") == 4  # the 3 warnings + the failure
+
+
+def test_bar_when_asked(tmp_path):
+    err = io.StringIO()
+    with Progress(total=2, enabled=True, file=err) as p:
+        p.result(ReportResult("d.txt", "0" * 64, chars=100))
+        p.result(ReportResult("e.txt", "1" * 64, chars=100))
+    assert "2/2" in err.getvalue()
+
+
+def test_count_reports_counts_files_and_json_lines(tmp_path):
+    import gzip
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("x")
+    (tmp_path / "d" / "b.html").write_text("x")
+    (tmp_path / "d" / "a.txt.meta.json").write_text("{}")
+    (tmp_path / "d" / ".hidden.txt").write_text("x")
+    with gzip.open(tmp_path / "d" / "f.jsonl.gz", "wt") as f:
+        f.write('{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n')
+    assert count_reports([str(tmp_path / "d")]) == 5
