@@ -275,9 +275,14 @@ def bench_ucdp(gz) -> dict | None:
             lat, lon = float(r["latitude"]), float(r["longitude"])
             best = None
             for cand in extract_place(r["where_description"]):
-                res = gz.lookup(cand, country=country)
-                if res.best:
-                    best = res.best.place
+                words = cand.split()
+                # a run can swallow two names ("Kremennaya Luhansk region"): try it, then shorter prefixes
+                for n in range(len(words), 0, -1):
+                    res = gz.lookup(" ".join(words[:n]), country=country)
+                    if res.best:
+                        best = res.best.place
+                        break
+                if best is not None:
                     break
             if best is not None and gc_km(lat, lon, best.lat, best.lon) <= 10:
                 near10 += 1

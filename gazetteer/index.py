@@ -161,9 +161,10 @@ def phon_key(pkey: str) -> str:
     return "~" + pkey if pkey else ""
 
 
-def fuzzy_bucket(pkey: str) -> str:
-    """The blocking bucket of a phonetic key: first letter and length."""
-    return f"{pkey[0]}{len(pkey)}"
+def fuzzy_bucket(pkey: str, second: bool = False) -> str:
+    """The blocking bucket of a phonetic key: first letter and length; with ``second``, the second letter
+    and length (a second chance for a misspelt first letter)."""
+    return f"#{pkey[1]}{len(pkey)}" if second else f"{pkey[0]}{len(pkey)}"
 
 
 def _bbox(rec: Record) -> tuple[float, float, float, float]:
@@ -284,12 +285,14 @@ def build_full(path: Path, base: Path, curated_dir: Path | None = None, *, progr
             key = key[1:]
             if len(key) >= 4:
                 buckets.setdefault(fuzzy_bucket(key), []).append(key)
+                buckets.setdefault(fuzzy_bucket(key, second=True), []).append(key)
         con.executemany("INSERT INTO fuzzy VALUES (?,?)", [(b, "\n".join(ks)) for b, ks in sorted(buckets.items())])
         _write_memory_tables(con)
+        rtree = _write_rtree(con)
         con.executemany("INSERT INTO meta VALUES (?,?)", [
             ("schema", SCHEMA_VERSION), ("kind", "full"),
             ("fingerprint", base_fingerprint() + ":" + curated_fingerprint(curated_dir)),
-            ("curated", str(len(recs)))])
+            ("curated", str(len(recs))), ("rtree", "1" if rtree else "0")])
         con.execute("COMMIT")
         con.execute("INSERT INTO meta VALUES ('complete', '1')")
         con.close()
@@ -297,6 +300,16 @@ def build_full(path: Path, base: Path, curated_dir: Path | None = None, *, progr
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _write_rtree(con: sqlite3.Connection) -> bool:
+    """An R*Tree over the places' bounds for nearby/bbox queries (False if SQLite lacks the module)."""
+    try:
+        con.execute("CREATE VIRTUAL TABLE places_rtree USING rtree(pid, minx, maxx, miny, maxy)")
+    except sqlite3.OperationalError:
+        return False
+    con.execute("INSERT INTO places_rtree SELECT pid, minx, maxx, miny, maxy FROM places ORDER BY pid")
+    return True
 
 
 def _write_memory_tables(con: sqlite3.Connection) -> None:

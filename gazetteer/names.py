@@ -125,7 +125,7 @@ _SUFFIXES: list[tuple[str, str]] = [
     ("checkpoint", "crossing"), ("crossing point", "crossing"), ("railway station", "station"),
     ("train station", "station"), ("rail station", "station"), ("station", "station"),
     ("autonomous republic", "admin"), ("autonomous okrug", "admin"), ("autonomous oblast", "admin"),
-    ("oblast", "admin"), ("oblasti", "admin"), ("region", "admin"), ("province", "admin"),
+    ("oblast", "admin"), ("oblasti", "admin"), ("obl", "admin"), ("region", "admin"), ("province", "admin"),
     ("governorate", "admin"), ("krai", "admin"), ("kray", "admin"), ("republic", "admin"),
     ("voivodeship", "admin"), ("voblast", "admin"), ("county", "district"), ("state", "admin"),
     ("raion", "district"), ("rayon", "district"), ("district", "district"), ("municipality", "district"),

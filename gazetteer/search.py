@@ -1,14 +1,20 @@
 """The gazetteer: look names up, rank candidates, and answer spatial questions.
 
 >>> gz = Gazetteer.default()                       # doctest: +SKIP
->>> gz.lookup("Stanitsa Luganskaya").best.place.id # doctest: +SKIP
-'gn:...'
+>>> gz.lookup("Stanitsa Luganskaya").best.place.name  # doctest: +SKIP
+'Stanytsya-Luhanska'
 
 Lookup turns the query into the keys of :mod:`gazetteer.names` (folded, transliterated, kind-stripped,
 phonetic) and reads the places indexed under them; when nothing matches and ``fuzzy`` is on, it compares the
-query's phonetic key with the keys of one block (same first letter, similar length) with rapidfuzz.
-Candidates are ranked by how the name matched, prominence (population, importance, capitals and admin-1
-centres), kind hints in the query ("Pripyat River"), the caller's country and near focus.
+query's phonetic key with the keys of one block (same first letter, similar length) with rapidfuzz and keeps
+only close matches (see ``_fuzzy_cutoff``). "Name, Region" / "Name, Country" queries use the qualifier as a
+focus. Candidates are ranked by how the name matched, prominence (population, importance, capitals and
+admin-1 centres), kind hints in the query ("Pripyat River", "Kherson Oblast"), the caller's country and near
+focus. Nothing found, or nothing of the kind asked for, gives an empty result with the reason.
+
+The name keys are read from SQLite for a process's first lookups and from an in-memory copy (a sorted key
+list and arrays, ~0.3-0.7 s to load, ~500 MB) once the process has made ``_MEMORY_AFTER`` lookups, so a
+one-off lookup stays cheap and text scanning gets fast.
 """
 
 from __future__ import annotations
@@ -74,7 +80,9 @@ _FOREIGN_ALIAS = 0.85
 _ADMIN_NAMED_AFTER_CENTRE = 0.75
 # Phonetic-key hits rank below places spelled exactly as asked unless much more prominent.
 _PHONETIC_BESIDE_EXACT = 0.75
-_FUZZY_POWER = 4  # fuzzy quality = similarity ** power: a closer spelling beats a bigger place
+_FUZZY_POWER = 4
+_FUZZY_MIN_SPELLING = 0.7  # folded-spelling similarity a fuzzy match needs as well (0.8 under 6 letters)
+_FUZZY_MIN_SPELLING_SHORT = 0.8  # fuzzy quality = similarity ** power: a closer spelling beats a bigger place
 _PHONETIC_MIN_SIMILARITY = 0.7  # a phonetic key hit whose spelling is further off than this is noise
 _FACILITY_UNASKED = 0.85  # a facility named after a town ranks below the town unless the query asks for it
 _FACILITIES = frozenset({Kind.BRIDGE, Kind.DAM, Kind.POWER_PLANT, Kind.AIRFIELD, Kind.MILITARY_BASE,
@@ -112,6 +120,10 @@ def _prominence(kind: Kind, population: int, importance: float) -> float:
 
 
 _KINDS = {k.value: k for k in Kind}
+_DIRECT = frozenset({_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT})
+_WITH_STRIPPED = _DIRECT | {_index.CLS_STRIPPED}
+_PHON_ONLY = frozenset({_index.CLS_PHONETIC})
+_PHON_BOTH = frozenset({_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED})
 
 
 class _SqlRows:
@@ -349,6 +361,10 @@ class Gazetteer:
         if len(text) > MAX_QUERY_CHARS:
             return LookupResult(query, reason=f"too long: {len(text)} characters (a place name has at most "
                                               f"{MAX_QUERY_CHARS})")
+        if "," in text:
+            qualified = self._qualified(query, text, cc, kinds, near, limit, fuzzy)
+            if qualified is not None:
+                return qualified
         f = fold(text)
         if not f or not any(ch.isalpha() for ch in f):
             return LookupResult(query, reason="no letters in query")
@@ -358,15 +374,14 @@ class Gazetteer:
         # probes: key -> list of (allowed classes, quality-by-class)
         probes: dict[str, list[tuple[frozenset[int], bool]]] = {}
 
-        def probe(k: str, classes: Iterable[int], translit: bool = False) -> None:
+        def probe(k: str, classes: frozenset[int], translit: bool = False) -> None:
             if k:
-                probes.setdefault(k, []).append((frozenset(classes), translit))
+                probes.setdefault(k, []).append((classes, translit))
 
-        direct = (_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT)
-        with_stripped = (*direct, _index.CLS_STRIPPED)
+        direct, with_stripped = _DIRECT, _WITH_STRIPPED
         probe(f, direct)
         latin = [f] if f.isascii() else []
-        if has_cyrillic(text):
+        if not text.isascii() and has_cyrillic(text):
             for r in sorted(romanize(text)):
                 probe(r, direct, True)
                 latin.append(r)
@@ -384,8 +399,7 @@ class Gazetteer:
             if pk:
                 kcore, khint = strip_kind(k)
                 is_core = (k == core and hint is not None) or (khint is not None and kcore != k)
-                classes = (_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED) if is_core else (_index.CLS_PHONETIC,)
-                probe(_index.phon_key(pk), classes)
+                probe(_index.phon_key(pk), _PHON_BOTH if is_core else _PHON_ONLY)
                 phon_keys.append(pk)
         exact_cf = text.casefold()
 
@@ -424,6 +438,25 @@ class Gazetteer:
             return LookupResult(query, reason="no match" if fuzzy else "no exact match (fuzzy matching off)")
         return self._rank(query, hits, light, hint, cc, kinds, near, limit, frozenset(phon_keys))
 
+    def _qualified(self, query: str, text: str, cc: str | None, kinds: frozenset[Kind] | None,
+                   near: tuple[float, float] | None, limit: int, fuzzy: bool) -> LookupResult | None:
+        """ "Name, Region" or "Name, Country": the part after the comma becomes the focus of the first part.
+        None when the whole string is itself a name or the qualifier is not a country or region."""
+        if self._lookup(text.replace(",", " "), cc, kinds, near, limit, False):
+            return None
+        head, _, tail = text.partition(",")
+        tail = tail.strip()
+        if not head.strip() or not tail:
+            return None
+        where = self._lookup(tail, cc, frozenset({Kind.COUNTRY, Kind.ADMIN1, Kind.REGION}), None, 1, False).best
+        if where is None:
+            return None
+        p = where.place
+        focus_cc = cc or (p.country or None)
+        focus_near = near if near is not None or p.kind is Kind.COUNTRY else (p.lat, p.lon)
+        res = self._lookup(head.strip(), focus_cc, kinds, focus_near, limit, fuzzy)
+        return LookupResult(query, res.candidates, res.reason)
+
     def _bucket(self, name: str) -> list[str]:
         b = self._buckets.get(name)
         if b is None:
@@ -434,20 +467,23 @@ class Gazetteer:
 
     def _fuzzy(self, phon_keys: list[str], folded: str, stripped: bool, offer, light: dict[int, tuple]) -> None:
         matched: dict[str, float] = {}
-        for pk in dict.fromkeys(phon_keys):
-            n = len(pk)
-            cutoff = _fuzzy_cutoff(n)
-            if cutoff > 100:
-                continue
-            spread = 1 if n < 6 else 2 if n < 12 else 3
-            for length in range(max(4, n - spread), n + spread + 1):
-                choices = self._bucket(f"{pk[0]}{length}")
-                if not choices:
+        for second in (False, True):  # same first letter; failing that, same second letter
+            for pk in dict.fromkeys(phon_keys):
+                n = len(pk)
+                cutoff = _fuzzy_cutoff(n)
+                if cutoff > 100:
                     continue
-                for cand, score, _ in process.extract(pk, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                                      limit=_FUZZY_LIMIT):
-                    if score > matched.get(cand, 0.0):
-                        matched[cand] = score
+                spread = 1 if n < 6 else 2 if n < 12 else 3
+                for length in range(max(4, n - spread), n + spread + 1):
+                    choices = self._bucket(f"#{pk[1]}{length}" if second else f"{pk[0]}{length}")
+                    if not choices:
+                        continue
+                    for cand, score, _ in process.extract(pk, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                                          limit=_FUZZY_LIMIT):
+                        if score > matched.get(cand, 0.0):
+                            matched[cand] = score
+            if matched:
+                break
         if not matched:
             return
         best = sorted(matched.items(), key=lambda kv: (-kv[1], kv[0]))[:_FUZZY_LIMIT]
@@ -461,7 +497,10 @@ class Gazetteer:
             light[pid] = mem.light(pid)
             psim = matched[key[1:]] / 100.0
             sim = max(fuzz.ratio(folded, fold(name)) / 100.0, psim * 0.9)
-            offer(pid, _Q_FUZZY * psim ** _FUZZY_POWER, Match.FUZZY, name, min(1.0, sim))
+            fsim = fuzz.ratio(folded, fold(name)) / 100.0
+            if fsim < (_FUZZY_MIN_SPELLING if len(folded) >= 6 else _FUZZY_MIN_SPELLING_SHORT):
+                continue  # the sound keys met but the spellings are far apart: noise, not a misspelling
+            offer(pid, _Q_FUZZY * ((psim + fsim) / 2) ** _FUZZY_POWER, Match.FUZZY, name, min(1.0, sim))
 
     def _rank(self, query: str, hits: dict[int, tuple[float, Match, str, float]], light: dict[int, tuple],
               hint: str | None, cc: str | None, kinds: frozenset[Kind] | None, near: tuple[float, float] | None,
@@ -534,7 +573,11 @@ class Gazetteer:
         args: list = sorted(k.value for k in kind_set) + [float(min_importance)]
         if bbox is not None:
             w, s, e, n = (float(v) for v in bbox)
-            sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
+            if self.meta.get("rtree") == "1":
+                sql += (" AND pid IN (SELECT pid FROM places_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? "
+                        "AND miny <= ?)")
+            else:
+                sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
             args += [w, e, s, n]
         sql += " ORDER BY importance DESC, population DESC, id"
         with self._lock:
@@ -564,7 +607,11 @@ class Gazetteer:
         dlat = r / 111.0
         coslat = max(0.01, math.cos(math.radians(lat)))
         dlon = min(360.0, r / (111.32 * coslat))
-        sql = (f"SELECT {self._COLS} FROM places WHERE maxy >= ? AND miny <= ? AND maxx >= ? AND minx <= ?")
+        if self.meta.get("rtree") == "1":
+            sql = (f"SELECT {self._COLS} FROM places WHERE pid IN (SELECT pid FROM places_rtree WHERE "
+                   "maxy >= ? AND miny <= ? AND maxx >= ? AND minx <= ?)")
+        else:
+            sql = f"SELECT {self._COLS} FROM places WHERE maxy >= ? AND miny <= ? AND maxx >= ? AND minx <= ?"
         args: list = [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
         if kind_set is not None:
             if not kind_set:

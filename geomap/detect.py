@@ -27,6 +27,7 @@ __all__ = [
     "place_roles",
     "parse_axes",
     "detect",
+    "detect_all",
     "demonym_iso2",
 ]
 
@@ -72,27 +73,33 @@ def _push(text: str, s: int, e: int, para: int, out: list[tuple[int, int, int]])
 # ---------------------------------------------------------------------------------------------------------
 # Event types
 
-_GROUND = r"troops|soldiers|forces|units|vehicles|tanks|armou?red|artillery|battalions?|brigades?|divisions?|battle\s*groups?|btgs?|iskander\w*|convoys?|columns?|equipment|personnel"
+_GROUND = (
+    r"troops|soldiers|forces|(?:military|armou?red|fighting)\s+vehicles|tanks|armou?red|artillery|battalions?|brigades?|"
+    r"divisions?|battle\s*groups?|btgs?|iskander\w*|(?:military|armou?red|tank)\s+(?:convoys?|columns?)|paratroopers|airborne\s+troops"
+)
 
 _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("axis", re.compile(r"\baxis\b|\baxes\b|\bground\s+movements?\b|\blines?\s+of\s+advance\b|\bthrusts?\s+(?:towards?|from)\b", re.I)),
     ("shelling", re.compile(
-        r"\bshell(?:s|ed|ing|fire)?\b|\bartillery\s+(?:fire|strikes?|barrage|attacks?)\b|\bmortars?\b|\bceasefire\s+(?:violations?|breaches)\b"
+        r"\bshell(?:ed|ing|fire)\b|\b(?:hit|struck|damaged)\s+by\s+(?:a\s+|an\s+)?(?:artillery\s+)?shells?\b"
+        r"|\bshells?\s+(?:hit|struck|landed|fell|came|originated|exploded)\b|\bartillery\s+(?:fire|strikes?|barrage|attacks?)\b|\bmortars?\b|\bceasefire\s+(?:violations?|breaches)\b"
         r"|\bartillery\b[^.]{0,30}\b(?:fired|hit|pounded)\b|\bpounded\b|\bgrad\s+rockets?\b|\bmultiple\s+rocket\s+launchers?\s+(?:fired|hit)\b"
         r"|\bheavy\s+weapons?\s+fire\b", re.I)),
-    ("fire", re.compile(r"\bexplosions?\b|\bfired\s+(?:at|on|upon)\b|\bexchanges?\s+of\s+fire\b|\bgunfire\b|\b(?:came\s+)?under\s+fire\b", re.I)),
+    # weak words: they count only beside military context (ocean shells, a Taser fired at someone, a mayor under fire)
+    ("fire", re.compile(r"\bshells?\b|\bexplosions?\b|\bfired\s+(?:at|on|upon)\b|\bexchanges?\s+of\s+fire\b|\bgunfire\b|\b(?:came\s+)?under\s+fire\b", re.I)),
     ("strike", re.compile(
-        r"\b(?:air|missile|rocket|drone|precision)[- ]?strikes?\b|\bairstrikes?\b|\bstrikes?\s+(?:on|against|at)\b|\bstruck\b"
-        r"|\bbomb(?:ed|ing|ings|ardment)\b|\bmissiles?\s+(?:hit|struck|attack\w*)\b|\bhit\s+by\s+(?:a\s+|an\s+)?(?:missile|rocket|drone|strike)"
-        r"|\bblown\s+up\b|\bblew\s+up\b|\bdestroy(?:s|ed)?\b|\bsabotage\w*\b|\bbreached\b", re.I)),
+        r"\b(?:air|missile|rocket|drone|precision)[- ]?strikes?\b|\bairstrikes?\b|\bstrikes?\s+(?:on|against)\b"
+        r"|\bbomb(?:ed|ing|ings|ardment)\b|\bmissiles?\s+(?:hit|struck|attack\w*)\b|\bhit\s+by\s+(?:a\s+|an\s+)?(?:missile|rocket|drone|strike)", re.I)),
+    ("weak_strike", re.compile(r"\bstruck\b|\bblown\s+up\b|\bblew\s+up\b|\bdestroy(?:s|ed)?\b|\bsabotage\w*\b|\bbreached\b", re.I)),
     ("bridge", re.compile(
         r"\bpontoon\b|\b(?:tactical|temporary|floating|assault|military)\s+(?:bridges?|crossings?)\b"
         r"|\bbridg\w*\s+(?:was\s+|were\s+|being\s+|been\s+|had\s+been\s+)?(?:built|construct\w*|laid|erected|removed|dismantled|assembled)\b"
         r"|\bbuil[dt]\w*\s+(?:a\s+|the\s+)?(?:new\s+)?bridges?\b|\bbridging\b|\bbridge\s+construction\b"
         r"|\bbridges?,?\s+(?:across|over)\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,2}river\b", re.I)),
     ("naval", re.compile(
-        r"\b(?:vessels?|warships?|ships?|landing\s+ships?|submarines?|frigates?|corvettes?|fleet|navy|naval|amphibious"
-        r"|minesweepers?|patrol\s+boats?|cruisers?)\b|\bat\s+dock\b|\bdocked\b", re.I)),
+        r"\b(?:warships?|landing\s+ships?|submarines?|frigates?|corvettes?|amphibious|minesweepers?|patrol\s+boats?|cruisers?"
+        r"|(?:black\s+sea|baltic|northern|pacific)\s+fleet)\b", re.I)),
+    ("weak_naval", re.compile(r"\b(?:vessels?|ships?|fleet|navy|naval|boats?)\b|\bat\s+dock\b|\bdocked\b", re.I)),
     ("air", re.compile(
         r"\b(?:aircraft|fighter\s+jets?|jets|bombers?|warplanes?|helicopters?|air\s+force|sorties?|airspace)\b", re.I)),
     ("movement", re.compile(
@@ -106,14 +113,62 @@ _TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
         r"|exercises?|drills?|military\s+vehicles|readiness|preparedness|presence|addition\s+of)\b", re.I)),
 ]
 _GROUND_RE = re.compile(rf"\b(?:{_GROUND})\b", re.I)
-_ANY_TRIGGER = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _TRIGGERS), re.I)
+# Every trigger above contains at least one of these words: a sentence without any cannot be an event
+# sentence, so most sentences of ordinary news are skipped after one cheap word scan (tests check the
+# superset property on the trigger examples).
+_TRIGGER_WORD = re.compile(
+    r"axis|axes|movements?|advanc\w*|thrusts?|shell\w*|artillery|mortars?|ceasefire|pounded|rockets?|launchers?|weapons?|fire|"
+    r"fired|explosions?|gunfire|strikes?|airstrikes?|struck|bomb\w*|missiles?|drones?|blown|blew|destroy\w*|sabotag\w*|"
+    r"breached|pontoon|bridg\w*|crossings?|crossed|vessels?|warships?|ships?|submarines?|frigates?|corvettes?|fleet|navy|"
+    r"naval|amphibious|minesweepers?|boats?|cruisers?|dock|docked|aircraft|jets?|bombers?|warplanes?|helicopters?|force|"
+    r"sorties?|airspace|mov(?:e|ed|es|ing)|convoys?|columns?|heading|headed|withdr\w*|pull\w*|return\w*|going|back|"
+    r"march\w*|redeploy\w*|relocat\w*|transferr?\w*|loaded|route|depart\w*|leaving|left|rolled|entered|inch\w*|sending|"
+    r"deploy\w*|stationed|positioned|massed|massing|amass\w*|build|buildup|battle\w*|battalions?|btgs?|concentrat\w*|"
+    r"reinforc\w*|arriv\w*|camps?|garrisoned|exercises?|drills?|vehicles|readiness|preparedness|presence|addition|built|"
+    r"building|laid|erected|removed|dismantled|assembled"
+)
+_WORD = re.compile(r"[A-Za-z]+")
+_WORD_CACHE: dict[str, bool] = {}
+
+
+def _trigger_positions(text: str) -> list[int]:
+    """Offsets of the words that may belong to a trigger (cached per distinct word)."""
+    out = []
+    cache = _WORD_CACHE
+    for m in _WORD.finditer(text):
+        w = m.group().lower()
+        hit = cache.get(w)
+        if hit is None:
+            hit = bool(_TRIGGER_WORD.fullmatch(w))
+            if len(cache) < 500_000:
+                cache[w] = hit
+        if hit:
+            out.append(m.start())
+    return out
 _AIR_BASE_RE = re.compile(r"\b(?:airfield|air\s+base|airbase|airport)\b", re.I)
 
 
 _NEGATED = re.compile(r"\b(?:no|not|never|without|nor|n['’]t)\b(?:\s+[\w'’-]+){0,3}\s*$", re.I)
 _MILITARY = re.compile(
-    rf"\b(?:{_GROUND}|military|army|armed|navy|naval|aircraft|helicopters?|jets|warships?|vessels?|missiles?|rockets?|"
-    r"weapons?|materiel|btgs?|battle\s*groups?|regiments?|fleet|corps|paratroopers|marines|readiness|preparedness|exercises|drills|s-\d00|t-?\d\d)\b",
+    rf"\b(?:{_GROUND}|military|army|armed|navy|naval|aircraft|helicopters?|jets|warships?|missiles?|rockets?|"
+    r"weapons?|materiel|btgs?|battle\s*groups?|regiments?|fleet|corps|paratroopers|marines|readiness|preparedness|"
+    r"separatists|rebels|militants|insurgents|mortars?|shelling|front\s*lines?|ceasefire|s-\d00|t-?\d\d)\b",
+    re.I,
+)
+# what makes "struck", "destroyed", "blown up" a strike: a weapon, or a target of the kind strikes hit
+_WEAK_CONTEXT = re.compile(
+    r"\b(?:missiles?|rockets?|drones?|bombs?|shells?|artillery|himars|explosives?|ammunition|dam|bridge|airfield|air\s+base|"
+    r"depot|pipeline|power\s+plant|substation|railway|strikes?|attack\w*|troops|forces|military|army)\b",
+    re.I,
+)
+_MILITARY_NOT_NAVAL = re.compile(
+    rf"\b(?:{_GROUND}|military|army|armed|warships?|missiles?|rockets?|weapons?|landing|troops|marines|frigates?|"
+    r"submarines?|readiness|exercises|drills|russian|ukrainian)\b",
+    re.I,
+)
+_MILITARY_AIR = re.compile(
+    r"\b(?:military|combat|attack|fighter|warplanes?|bombers?|sorties?|airborne|troops|forces|paratroopers|air\s+base|"
+    r"airfield|airstrikes?|army|(?:su|mig|ka|mi|tu)-?\d+\w*)\b",
     re.I,
 )
 
@@ -128,7 +183,7 @@ def _hits(text: str) -> set[str]:
     return out
 
 
-def classify(text: str) -> str | None:
+def classify(text: str, context: str = "") -> str | None:
     """The event type a clause's words announce, or None. Order matters: an axis or shelling sentence often
     also says "movement" or "fire"; aircraft beside ground troops are part of a deployment. A negated trigger
     ("no withdrawal") does not count; movements and deployments need a military noun ("move sanctions" is
@@ -141,15 +196,19 @@ def classify(text: str) -> str | None:
     hits.discard("axis")
     # strong shelling words beat strike words ("struck by a shell"); bare "explosions" or "under fire" are
     # shelling unless a strike word says how ("missile strikes ... explosions")
+    # ``context`` (the sentence before) may supply the military context a weak word needs
+    military = bool(_MILITARY.search(text)) or bool(context and _MILITARY.search(context))
+    weak_ok = military or bool(_WEAK_CONTEXT.search(text))
     for kind in ("shelling", "strike", "bridge"):
         if kind in hits:
             return kind
-    if "fire" in hits:
+    if "fire" in hits and military:
         return "shelling"
-    if "naval" in hits:
+    if "weak_strike" in hits and weak_ok:
+        return "strike"
+    if "naval" in hits or ("weak_naval" in hits and _MILITARY_NOT_NAVAL.search(text)):
         return "naval"
-    military = bool(_MILITARY.search(text))
-    if "air" in hits:
+    if "air" in hits and _MILITARY_AIR.search(text):
         if _GROUND_RE.search(text) and not _AIR_BASE_RE.search(text):
             return "movement" if "movement" in hits else "deployment"
         return "air"
@@ -196,7 +255,7 @@ _REPORTING = re.compile(
     re.I,
 )
 _OUTLET_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?:Russian\s+|Ukrainian\s+|state\s+)?(?:newspaper\s+|news\s+agency\s+|broadcaster\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})")
-_NOT_CLAIM_AFTER = re.compile(r"(?:(?:accused|accusing|blamed|blaming)\s+(?:the\s+)?|\bof|against|by\s+(?:the\s+)?|(?:fire|shells?|shelling|attacks?)\s+from\s+(?:the\s+)?)\s*$", re.I)
+_NOT_CLAIM_AFTER = re.compile(r"(?:(?:accused|accusing|blamed|blaming)\s+(?:the\s+)?|\bof|against|(?:shelled|shelling|attack(?:ed)?|strikes?|struck|hit|fired?|killed|committed|out|launched|bombed)\s+by\s+(?:the\s+)?|(?:fire|shells?|shelling|attacks?)\s+from\s+(?:the\s+)?)\s*$", re.I)
 
 # Titles seen beside a name earlier in the report, so that "Austin said" can be attributed.
 _TITLE_ACTORS: list[tuple[str, re.Pattern[str]]] = [
@@ -658,9 +717,10 @@ def _adjust(etype: str, places: list[PlacedMention]) -> str:
     return etype
 
 
-def _chunk_types(text: str, s: int, e: int, etype: str, specific: list[PlacedMention]) -> list[tuple[str, list[PlacedMention], int, int]]:
+def _chunk_types(text: str, s: int, e: int, etype: str, specific: list[PlacedMention]) -> list[tuple[str, list[PlacedMention], int, int, int]]:
     """Split a sentence that tells several events ("vessels at dock in A and the addition of vehicles in B")
-    into (type, places, geo_start, geo_end) groups: each place takes the type of the words of its own clause."""
+    into (type, places, geo_start, geo_end, clause_start) groups: each place takes the type of the words of its
+    own clause."""
     if not specific:
         return []
     typed: list[tuple[str, PlacedMention, int]] = []
@@ -680,7 +740,7 @@ def _chunk_types(text: str, s: int, e: int, etype: str, specific: list[PlacedMen
         prev_end = p.mention.end
     kinds = list(dict.fromkeys(t for t, p, _ in typed if not p.reference))
     if len(kinds) <= 1:
-        return [(_adjust(etype if not kinds else kinds[0], specific), specific, s, e)]
+        return [(_adjust(etype if not kinds else kinds[0], specific), specific, s, e, min(lo for _, _, lo in typed))]
     out = []
     starts = [lo for _, _, lo in typed]
     for k in kinds:
@@ -689,18 +749,25 @@ def _chunk_types(text: str, s: int, e: int, etype: str, specific: list[PlacedMen
         g_s = min(lo for _, lo, _ in own)
         last = max(i for _, _, i in own)
         nxt = next((starts[j] for j in range(last + 1, len(typed)) if typed[j][0] != k and not typed[j][1].reference), e)
-        out.append((k, [p for p, _, _ in members if g_s <= p.mention.start < nxt], g_s if g_s > s else s, nxt))
+        out.append((k, [p for p, _, _ in members if g_s <= p.mention.start < nxt], g_s if g_s > s else s, nxt, g_s))
     return out
 
 
 def detect(text: str, mentions: list[Mention], ref: date | None = None) -> list[Detection]:
     """Event detections in a report's text, in text order. ``mentions`` are the report's place mentions
     (from ``geomap.mentions.find_mentions``); ``ref`` is the report's date, for relative dates."""
+    return detect_all(text, mentions, ref)[0]
+
+
+def detect_all(text: str, mentions: list[Mention], ref: date | None = None) -> tuple[list[Detection], list[tuple[int, int, str]]]:
+    """``detect`` plus the event sentences that name no place at all, as (start, end, event_type), so that
+    they can be listed for review ("Russia is flying in more combat aircraft": real, but nowhere to map)."""
+    unplaced: list[tuple[int, int, str]] = []
     mentions = sorted(mentions, key=lambda m: m.start)
     sents = split_sentences(text)
     titles = _LazyTitles(text)
     # one scan of the whole text for any trigger word: most sentences of ordinary news have none
-    trig = [m.start() for m in _ANY_TRIGGER.finditer(text)]
+    trig = _trigger_positions(text)
     out: list[Detection] = []
     last_idx: list[int] = []  # sentence index of each detection's latest source
     pending: tuple[str, int, int, tuple[str, ...], int] | None = None  # type, start, end, units, sentence idx
@@ -714,7 +781,8 @@ def detect(text: str, mentions: list[Mention], ref: date | None = None) -> list[
         if not has_trigger and pending is None and not (out and last_idx[-1] == idx - 1):
             continue
         sent = text[s:e]
-        etype = classify(_IDIOMS.sub(lambda m: "_" * len(m.group(0)), sent)) if has_trigger else None
+        prev_text = text[sents[idx - 1][0] : sents[idx - 1][1]] if idx else ""
+        etype = classify(_IDIOMS.sub(lambda m: "_" * len(m.group(0)), sent), prev_text) if has_trigger else None
         if etype is None and pending is None:
             dspan, historical = None, False
         else:
@@ -739,6 +807,8 @@ def detect(text: str, mentions: list[Mention], ref: date | None = None) -> list[
                     and any(_is_specific(p) for p in placed)):
                 units = tuple(sorted(set(pending[3]) | set(find_units(sent))))
                 out.append(_make(text, pending[0], pending[1], e, placed, s, e, titles, units, dspan, ref))
+                if unplaced and unplaced[-1][0] == pending[1]:
+                    unplaced.pop()
                 last_idx.append(idx)
             pending = None
             continue
@@ -747,15 +817,14 @@ def detect(text: str, mentions: list[Mention], ref: date | None = None) -> list[
             if legs:
                 phase_ctx = legs[-1].phase
                 fixed: list[AxisLeg] = []
-                axis_actor = axis_actor or _actor_country(sent)
+                targets = {leg.target.place.country for leg in legs if leg.target is not None and leg.target.place is not None}
+                axis_actor = axis_actor or _actor_country(sent, targets)  # who would move: named in the first axis sentence
                 for leg in legs:
                     if leg.origin is None and leg.border_country:
                         last_axis_country = leg.border_country
                     elif leg.origin is None and not leg.border_country:
-                        leg = replace(leg, border_country=_actor_country(sent) or axis_actor or last_axis_country)
+                        leg = replace(leg, border_country=_actor_country(sent, targets) or axis_actor or last_axis_country)
                     fixed.append(leg)
-                if not last_axis_country:
-                    last_axis_country = _actor_country(sent)
                 d = _make(text, "axis", s, e, placed, s, e, titles, find_units(sent), dspan, ref)
                 out.append(replace(d, axes=tuple(fixed), status="projected" if d.status == "reported" else d.status))
                 last_idx.append(idx)
@@ -784,15 +853,19 @@ def detect(text: str, mentions: list[Mention], ref: date | None = None) -> list[
                 continue
             # 3) maybe the next sentence says where ("...departure of T72 tanks. CNN geolocated it near X")
             pending = (etype, s, e, find_units(sent), idx)
+            if status_of(sent) != "projected":
+                unplaced.append((s, e, etype))
             continue
         pending = None
-        for k, group, g_s, g_e in _chunk_types(text, s, e, etype, specific):
+        for k, group, g_s, g_e, u_s in _chunk_types(text, s, e, etype, specific):
             if not any(not p.reference for p in group) and not _DIST_DIR.search(text, g_s, g_e):
                 continue
-            units = find_units(text[g_s:g_e]) if (g_s, g_e) != (s, e) else find_units(sent)
+            # units named in the place's own clause onwards ("fly in aircraft, plus sharpen readiness in the
+            # Black Sea": the aircraft are not the naval event's)
+            units = find_units(text[max(g_s, u_s) : g_e])
             out.append(_make(text, k, s, e, group, g_s, g_e, titles, units, dspan, ref))
             last_idx.append(idx)
-    return _carry_claims(out, sents, text, titles)
+    return _carry_claims(out, sents, text, titles), unplaced
 
 
 def _carry_claims(dets: list[Detection], sents: list[tuple[int, int, int]], text: str, titles: _LazyTitles | dict[str, str]) -> list[Detection]:
@@ -820,9 +893,13 @@ def _carry_claims(dets: list[Detection], sents: list[tuple[int, int, int]], text
     return out
 
 
-def _actor_country(sent: str) -> str:
-    m = re.search(r"\b(Russia|Russian|Belarus|Belarusian)\b", sent)
-    return demonym_iso2(m.group(1)) if m else ""
+def _actor_country(sent: str, exclude: set[str] | frozenset[str] = frozenset()) -> str:
+    """The first country a sentence names by name or adjective, other than ``exclude`` (the targets')."""
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:['’]s)?\b", sent):
+        iso = demonym_iso2(m.group(0))
+        if iso and iso not in exclude:
+            return iso
+    return ""
 
 
 def _sent_index(sents: list[tuple[int, int, int]], pos: int) -> int:

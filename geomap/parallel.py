@@ -189,8 +189,8 @@ def map_reports(
     order of ``reports``.
 
     ``jobs``: local processes (1 = in this process; 0 or less = one per CPU). ``scheduler``: a Dask scheduler
-    address (``tcp://host:8786``) or ``"local"`` for a ``LocalCluster`` of 2 single-threaded worker
-    processes on 127.0.0.1; it overrides ``jobs``. ``chunk``: reports per task. ``window``: chunks in flight at
+    address (``tcp://host:8786``) or ``"local"`` for a ``LocalCluster`` of single-threaded worker processes
+    on 127.0.0.1 (``jobs`` of them when above 1, else 2); a scheduler address overrides ``jobs``. ``chunk``: reports per task. ``window``: chunks in flight at
     most (default 4 per worker); memory is bounded by ``window * chunk`` reports and their results.
     ``gazetteer``: an opened ``Gazetteer`` (used as is in this process; workers open its file) or an index
     path; default: the index in the geomap cache, built once if missing (before any worker starts).
@@ -203,7 +203,8 @@ def map_reports(
         jobs = os.cpu_count() or 1
     gz, path = _gazetteer(gazetteer, need_object=scheduler is None and jobs == 1)
     if scheduler:
-        yield from _map_dask(reports, scheduler, chunk or DASK_CHUNK, window, work, path)
+        yield from _map_dask(reports, scheduler, chunk or DASK_CHUNK, window, work, path,
+                             n_local=jobs if jobs > 1 else LOCAL_DASK_WORKERS)
     elif jobs == 1:
         w = work or _default_work()
         for r in reports:
@@ -249,7 +250,7 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
 
 
 def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int | None, work: Work | None,
-              path: str) -> Iterator[ReportResult]:
+              path: str, n_local: int = LOCAL_DASK_WORKERS) -> Iterator[ReportResult]:
     try:
         from distributed import Client, LocalCluster, wait
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -257,7 +258,7 @@ def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int
 
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=LOCAL_DASK_WORKERS, threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None, silence_logs=40)
         client = Client(cluster)
         worker_path: str | None = path  # same machine: the same index file

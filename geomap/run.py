@@ -17,12 +17,12 @@ from typing import Any
 
 from gazetteer import Kind
 from geomap.dates import parse_iso
-from geomap.detect import Detection, detect
+from geomap.detect import Detection, detect_all
 from geomap.event import Event, Source
-from geomap.merge import make_id, merge_events
+from geomap.merge import merge_events
 from geomap.mention import Mention
 from geomap.reports import Report
-from geomap.where import Located, Locator
+from geomap.where import Located, Locator, geodesic_m
 
 __all__ = ["extract", "extract_report", "title_for"]
 
@@ -50,7 +50,7 @@ def title_for(event_type: str, loc: Located, units: tuple[str, ...] = ()) -> str
         if label.startswith("the "):
             return f"{kind} across {label}"
         return f"{kind} at {label}"
-    if label.startswith(("near ", "within ", "from ")) or "km " in label:
+    if label.startswith(("near ", "within ", "from ", "towards ")) or "km " in label:
         return f"{_TYPE_WORDS[event_type]} {label}"
     if event_type == "shelling":
         return f"Shelling of {label}"
@@ -86,10 +86,28 @@ def _upgrade_facilities(text: str, mentions: list[Mention], gz: Any) -> list[Men
     return out
 
 
+def _drop_far_fuzzy(mentions: list[Mention], max_km: float = 1500.0) -> list[Mention]:
+    """A name matched only by edit distance ("Maxar" -> a village in India) far from every place the report
+    names exactly is a misreading, not an event location; near them ("Valyiuki" -> Valuyki) it is kept."""
+    exact = [m.place for m in mentions if m.place is not None and getattr(m, "match", "") not in ("fuzzy",)
+             and m.place.kind != Kind.COUNTRY]
+    if not exact:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.place is not None and getattr(m, "match", "") == "fuzzy":
+            near = min(geodesic_m(m.place.lon, m.place.lat, p.lon, p.lat) for p in exact)
+            if near > max_km * 1000:
+                m = dataclasses.replace(m, place=None, reason=f"fuzzy match {m.place.name} ({m.place.country}) far from the report's other places")
+        out.append(m)
+    return out
+
+
 def _mentions(report: Report, gz: Any) -> list[Mention]:
     from geomap.mentions import find_mentions
 
-    return _upgrade_facilities(report.text, find_mentions(report.text, gz, published=report.published), gz)
+    found = find_mentions(report.text, gz, published=report.published)
+    return _drop_far_fuzzy(_upgrade_facilities(report.text, found, gz))
 
 
 def _report_date(report: Report) -> tuple[date | None, bool]:
@@ -134,10 +152,16 @@ def _to_events(report: Report, det: Detection, locs: list[Located], report_infer
 
 
 def extract_report(report: Report, gz: Any, *, locator: Locator | None = None) -> tuple[list[Event], list[dict]]:
-    """Events told by one report (merged within the report) and the rows for unresolved.csv:
-    ``{report, text, start, end, reason}`` for place names that could not be placed and for event sentences
-    that name no usable place."""
-    loc = locator or Locator(gz)
+    """Events told by one report (merged within the report; possibilities alone dropped, as in ``extract``)
+    and the rows for unresolved.csv: ``{report, text, start, end, reason}`` for place names that could not be
+    placed and for event sentences whose place could not be made into geometry."""
+    events, unresolved = _extract_one(report, gz, locator or Locator(gz))
+    return [_public(e) for e in events if _is_event(e)], unresolved
+
+
+def _extract_one(report: Report, gz: Any, locator: Locator) -> tuple[list[Event], list[dict]]:
+    """extract_report keeping the pipeline's internal properties, which the merge across reports needs."""
+    loc = locator
     try:
         mentions = _mentions(report, gz)
     except Exception as exc:  # one report the recogniser cannot handle must not stop the run
@@ -150,7 +174,11 @@ def extract_report(report: Report, gz: Any, *, locator: Locator | None = None) -
     ]
     ref, inferred = _report_date(report)
     events: list[Event] = []
-    for det in detect(report.text, mentions, ref):
+    detections, unplaced = detect_all(report.text, mentions, ref)
+    for s, e, etype in unplaced:
+        unresolved.append({"report": report.id, "text": report.text[s:e][:200], "start": s, "end": e,
+                           "reason": f"{etype}: no place named"})
+    for det in detections:
         locs, reasons = loc.locate(det, report.text)
         if not locs:
             for r in reasons or ["no place for the event"]:
@@ -182,7 +210,7 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
     locator = Locator(gz)
     events: list[Event] = []
     for report in _read(paths, default_date):
-        evs, rows = extract_report(report, gz, locator=locator)
+        evs, rows = _extract_one(report, gz, locator)
         events.extend(evs)
         if unresolved is not None:
             unresolved.extend(rows)

@@ -37,7 +37,10 @@ _NUMS = {
 }  # fmt: skip
 _UNITS = {"km": 1000.0, "kilometer": 1000.0, "kilometre": 1000.0, "mile": 1609.344, "mi": 1609.344, "m": 1.0,
           "meter": 1.0, "metre": 1.0, "nautical mile": 1852.0}  # fmt: skip
-_QUAL = r"(?P<q>less\s+than|more\s+than|under|over|about|around|some|approximately|roughly|nearly|almost|within|up\s+to|just)?\s*"
+_QUAL = (
+    r"(?P<q>less\s+than|more\s+than|under|over|about|around|some|approximately|roughly|nearly|almost|within|up\s+to|just)?\s*"
+    r"(?:(?:about|around|some|approximately|roughly|nearly|almost|just)\s+)?"  # "within about 31 miles"
+)
 _NUM = r"(?P<num>\d+(?:[.,]\d+)?|a\s+few|several|dozens\s+of|a\s+hundred|" + "|".join(k for k in _NUMS if " " not in k) + r")"
 _UNIT = r"\s*-?\s*(?P<unit>km|kilomet(?:er|re)s?|nautical\s+miles?|miles?|mi|met(?:er|re)s?|m)\b"
 DIST_RE = re.compile(_QUAL + _NUM + _UNIT + r"(?:\s*\([^)]{0,40}\))?", re.I)
@@ -166,6 +169,7 @@ class Locator:
         self.gz = gz
         self._borders: dict[tuple[str, str], object] = {}
         self._countries: dict[str, BaseGeometry | None] = {}
+        self._cache: dict[tuple, object] = {}  # bands, river queries
 
     # -- gazetteer geometry -------------------------------------------------------------------------------
     def country_geom(self, iso: str) -> BaseGeometry | None:
@@ -273,7 +277,8 @@ class Locator:
             unc = _town_radius(place)
             if p.near:
                 return Located(place.point, (ref,), 2, unc + 10000.0, place.id, f"near {place.name}", flags=("near",))
-            return Located(place.point, (ref,), 1, unc, place.id, place.name)
+            label = {"origin": f"from {place.name}", "target": f"towards {place.name}"}.get(ref.role, place.name)
+            return Located(place.point, (ref,), 1, unc, place.id, label)
         geom = place.geometry
         simple = geom.simplify(0.01, preserve_topology=True) if geom.geom_type != "Point" else geom
         prec = 2 if place.kind in (Kind.STRAIT, Kind.ISLAND) and not p.near else 3
@@ -353,11 +358,14 @@ class Locator:
         point_countries = [p.mention.place.country for p in places if p.mention.place.kind in _POINT_KINDS]  # type: ignore[union-attr]
         sides = [c for c in dict.fromkeys(point_countries + countries) if c and c != named]
         if not sides:
-            actor = re.search(r"\b(Russia|Russian|Moscow['’]s|Belarus|Belarusian)\b", geo_text)
-            if actor:
-                iso = demonym_iso2(re.sub(r"Moscow['’]s", "Russia", actor.group(1)))
-                if iso and iso != named:
+            # the country whose forces the sentence is about ("Russia's battle groups ... of the Ukrainian
+            # border"): the first country it names other than the border's reference
+            ref_words = {named} | {demonym_iso2(w) for w in re.findall(r"\b[A-Z][a-z]+(?:['’]s)?\b", bm.group(0))} if bm else {named}
+            for w in re.findall(r"\b[A-Z][a-z]+(?:['’]s)?\b", geo_text):
+                iso = demonym_iso2(w)
+                if iso and iso not in ref_words:
                     sides = [iso]
+                    break
         if named:
             return [named], [c for c in sides if c != named]
         refs = []
@@ -390,6 +398,21 @@ class Locator:
         return out
 
     def _band(self, ref: str, sides: list[str], dist: float) -> BaseGeometry | None:
+        key = ("band", ref, tuple(sides), round(dist))
+        if key not in self._cache:
+            self._cache[key] = self._make_band(ref, sides, dist)
+        return self._cache[key]
+
+    def _rivers(self, bounds: tuple[float, float, float, float]) -> list[Place]:
+        key = ("rivers", tuple(round(b, 3) for b in bounds))
+        if key not in self._cache:
+            try:
+                self._cache[key] = self.gz.features([Kind.RIVER], bbox=bounds)
+            except Exception:
+                self._cache[key] = []
+        return self._cache[key]
+
+    def _make_band(self, ref: str, sides: list[str], dist: float) -> BaseGeometry | None:
         parts = []
         for side in sides:
             b = self.border(ref, side)
@@ -423,11 +446,13 @@ class Locator:
                 loc = self._one_place(p)
                 place = p.mention.place
                 assert place is not None
-                b = self.border(ref, place.country) if place.country and place.country != ref else None
+                # "the border" without a name: the nearest of the candidate borders of the place's country
+                borders = [self.border(r, place.country) for r in refs if place.country and r != place.country]
+                borders = [b for b in borders if b is not None]
                 flags = loc.flags
-                if b is not None:
+                if borders:
                     fwd, _ = _aeqd(place.lon, place.lat)
-                    d_gz = transform(fwd.transform, b).distance(Point(0, 0))
+                    d_gz = min(transform(fwd.transform, b).distance(Point(0, 0)) for b in borders)
                     if qual in ("less than", "under", "within", "up to", "nearly", "almost"):
                         bad = d_gz > dist + max(5000.0, 0.3 * dist)
                     elif qual in ("more than", "over"):
@@ -497,10 +522,7 @@ class Locator:
             band = self._band(ref, sides, dist)
         if band is None:
             return None
-        try:
-            rivers = self.gz.features([Kind.RIVER], bbox=band.bounds)
-        except Exception:
-            return None
+        rivers = self._rivers(band.bounds)
         borders = [self.border(ref, s) for s in sides]
         border_lines = unary_union([b for b in borders if b is not None])
         cands: list[tuple[float, Place, BaseGeometry]] = []

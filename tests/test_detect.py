@@ -66,25 +66,39 @@ def test_split_sentences_keeps_abbreviations_and_counts_paragraphs():
 # -- types ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "sentence, kind",
-    [
+TYPED_CASES = [
         ("Russian occupation troops shelled the settlement.", "shelling"),
         ("A kindergarten was hit by a shell.", "shelling"),
         ("The OSCE recorded 189 ceasefire violations in the region.", "shelling"),
         ("Missiles struck an industrial site.", "strike"),
         ("A drone strike hit the depot.", "strike"),
         ("Engineers laid a pontoon bridge across the river.", "bridge"),
-        ("Three vessels arrived at dock.", "naval"),
+        ("Three Russian vessels arrived at dock.", "naval"),
         ("Ka-52 helicopters were parked at the air base.", "air"),
         ("Military vehicles and helicopters were added near the town.", "deployment"),
         ("A column of tanks was moving towards the city.", "movement"),
         ("Battalion tactical groups were deployed near the border.", "deployment"),
         ("The map showed possible axes of invasion towards the capital.", "axis"),
-    ],
-)
+        ("Troops came under fire near the village.", "shelling"),
+        ("Three warships docked at the port.", "naval"),
+        ("Soldiers were sent back to their bases by rail.", "movement"),
+        ("Forces were concentrated near the crossing.", "deployment"),
+        ("A military convoy rolled into the town.", "movement"),
+]
+TYPED = [s for s, _ in TYPED_CASES]
+
+
+@pytest.mark.parametrize("sentence, kind", TYPED_CASES)
 def test_classify(sentence, kind):
     assert classify(sentence) == kind
+
+
+def test_trigger_words_prefilter_is_a_superset_of_the_triggers():
+    """Every sentence ``classify`` types has a word the fast prefilter looks for."""
+    from geomap.detect import _trigger_positions
+
+    for sentence in TYPED:
+        assert _trigger_positions(sentence), sentence
 
 
 @pytest.mark.parametrize(
@@ -93,6 +107,10 @@ def test_classify(sentence, kind):
         "The Senate failed to move a binding package of sanctions.",  # no military noun
         "The US is not seeing any withdrawal of troops.",  # negated
         "Kamala Harris has just arrived in Munich.",
+        "The photos show necklaces of ocean shells.",
+        "The car struck a pickup truck on the highway.",
+        "A retired Naval officer was arrested.",
+        "The restored P-40 climbed over Gainesville, flying the old aircraft.",
         "Blinken spoke at the Security Council.",
     ],
 )
@@ -241,6 +259,11 @@ def test_one_sentence_two_events():
 
 
 def test_attribution_carries_to_the_next_sentence():
-    text = "Western officials said Thursday the build-up went on. They noted three vessels at dock in Sevastopol."
+    text = "Western officials said Thursday the build-up went on. They noted three warships at dock in Sevastopol."
     dets = detect(text, mentions(text), REF)
     assert dets[-1].claimed_by == ("Western officials",)
+
+
+def test_by_marks_a_source_but_not_an_attacker():
+    assert claimants("The image was released by the Russian Defence Ministry, it said.") == ("Russian Ministry of Defense",)
+    assert claimants("The village was shelled by the separatists, officials said.") == ()

@@ -4,10 +4,13 @@ Short texts here are written for the tests (wire-copy style); the seed tests che
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geomap.mentions import analyse, demonym_country, find_mentions, find_rejections
-from tests.conftest import SEEDS
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def places(text, gz, **kw):
@@ -46,6 +49,11 @@ def test_same_input_same_output(gz):
     text = seed_text("002")
     assert find_mentions(text, gz) == find_mentions(text, gz)
     assert find_rejections(text, gz) == find_rejections(text, gz)
+
+
+def test_country_abbreviation_at_a_sentence_start(gz):
+    got = places("US officials met us in Vienna. UK troops left.", gz)
+    assert [(g[0], g[3]) for g in got] == [("US", "US"), ("Vienna", "AT"), ("UK", "GB")]
 
 
 def test_empty_and_placeless_text(gz):

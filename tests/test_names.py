@@ -39,6 +39,7 @@ def test_fold_of_junk_is_empty_or_clean():
     [
         ("Kherson Oblast", "kherson", "admin"),
         ("Luhanska oblast", "luhanska", "admin"),
+        ("Luhansk Obl.", "luhansk", "admin"),
         ("Pripyat River", "pripyat", "river"),
         ("the Kerch Strait", "kerch", "strait"),
         ("Sea of Azov", "azov", "sea"),

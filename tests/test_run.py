@@ -77,3 +77,10 @@ def test_titles():
     assert title_for("naval", loc) == "Naval activity in Kharkiv"
     assert title_for("bridge", Located(Point(0, 0), (), 2, 0.0, "k", "the Pripyat"), ("pontoon bridge",)) == "Pontoon bridge across the Pripyat"
     assert title_for("axis", Located(Point(0, 0), (), 2, 0.0, "k", "Crimea towards Kherson", 1)) == "Possible axis: Crimea towards Kherson (phase 1)"
+
+
+def test_event_sentences_without_a_place_are_listed_for_review(gz):
+    text = "Russia is flying in more combat aircraft, the Pentagon said on Thursday."
+    events, unresolved = extract_report(Report(id="r", text=text, published="2022-02-17"), gz)
+    assert events == []
+    assert [(r["reason"], text[r["start"] : r["end"]]) for r in unresolved] == [("air: no place named", text)]

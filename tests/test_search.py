@@ -113,6 +113,16 @@ def test_country_focus_reorders(gz):
     assert best(gz, "Odessa", country="US").country == "US"
 
 
+@pytest.mark.parametrize(("query", "country", "admin1"), [
+    ("Semenivka, Chernihiv region", "UA", "Chernihiv Oblast"), ("Pisky, Donetsk Obl.", "UA", "Donetsk Oblast"),
+    ("Paris, Texas", "US", "Texas"), ("Paris, France", "FR", None), ("Kyiv, Ukraine", "UA", None),
+])
+def test_comma_qualifier_focuses_the_name(gz, query, country, admin1):
+    p = best(gz, query)
+    assert p.country == country and p.kind is Kind.POPULATED_PLACE
+    assert admin1 is None or p.admin1 == admin1
+
+
 def test_near_focus_reorders(gz):
     assert best(gz, "Odessa", near=(31.85, -102.37)).country == "US"  # near Odessa, Texas
 
@@ -220,3 +230,18 @@ def test_geo_interface_into_geopandas(gz):
 def test_candidate_record_shape(gz):
     c = gz.lookup("Mariupol").best
     assert isinstance(c, Candidate) and c.place.admin1 and c.place.population > 100_000
+
+
+def test_any_text_gets_an_answer_not_an_exception(gz):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.text(max_size=60), st.sampled_from([None, "UA", "US"]), st.booleans())
+    def check(text, country, fuzzy):
+        r = gz.lookup(text, country=country, fuzzy=fuzzy, limit=3)
+        assert isinstance(r, LookupResult)
+        assert bool(r) or r.reason
+        assert all(0 <= c.score <= 1 and 0 <= c.similarity <= 1 for c in r.candidates)
+
+    check()

