@@ -85,6 +85,13 @@ def run_config(config: str, corpus: list[str], store: str | None, index: str) ->
     kw: dict = {"scheduler": "local"} if config == "dask" else {"jobs": int(config)}
     kw["gazetteer"] = index
     warnings: list[str] = []
+    import resource
+
+    def cpu() -> float:
+        a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+    cpu0 = cpu()
     t0 = time.perf_counter()
     with PeakRSS() as mem:
         prog = Progress(enabled=False, quiet_warnings=True)
@@ -107,7 +114,8 @@ def run_config(config: str, corpus: list[str], store: str | None, index: str) ->
             st.close()
         s = prog.close()
     dt = time.perf_counter() - t0
-    out = {"config": config, "seconds": dt, "processed": s.processed, "read": s.read, "unchanged": s.unchanged,
+    cpu_s = cpu() - cpu0  # this process + its reaped workers: independent of other jobs on the machine
+    out = {"config": config, "seconds": dt, "cpu_s": cpu_s, "processed": s.processed, "read": s.read, "unchanged": s.unchanged,
            "chars": s.chars,
            "events": s.events, "unresolved": s.unresolved, "failed": s.failed,
            "peak_rss_mb": mem.peak / 2**20, "peak_single_mb": mem.peak_single / 2**20,
@@ -229,13 +237,21 @@ def main(argv: list[str] | None = None) -> int:
         rows[cfg] = r = _sub(["--_run", cfg, "--_corpus", str(main_c)], code)
         print(f"{cfg:>5}: {r['processed']} reports in {r['seconds']:.1f} s = {r['processed'] / r['seconds']:.2f} "
               f"reports/s, {r['chars'] / r['seconds'] / 1e6:.3f} MB/s; peak RSS {r['peak_rss_mb']:.0f} MB total "
-              f"({r['peak_single_mb']:.0f} MB largest process); {r['events']} events; digest {r['digest'][:12]}; "
+              f"({r['peak_single_mb']:.0f} MB largest process); CPU {r['cpu_s']:.0f} s = "
+              f"{r['cpu_s'] / r['processed'] * 1000:.0f} ms/report; {r['events']} events; digest {r['digest'][:12]}; "
               f"load {os.getloadavg()[0]:.2f}", flush=True)
     digests = {r["digest"] for r in rows.values()}
     if rows:
         print(f"identical per-report results across {', '.join(rows)}: {len(digests) == 1}", flush=True)
     if "1" in rows and "2" in rows:
         print(f"scaling ratio 2 processes / 1: {rows['1']['seconds'] / rows['2']['seconds']:.2f}x", flush=True)
+    if "1" in rows:
+        one = rows["1"]["cpu_s"] / rows["1"]["processed"]
+        for k, r in rows.items():
+            if k != "1":
+                eff = one / (r["cpu_s"] / r["processed"])
+                print(f"CPU efficiency {k} vs 1 process: {eff:.2f} (expected speed-up on 2 idle cores: "
+                      f"{2 * eff:.2f}x)", flush=True)
     if "dask" in rows and "1" in rows:
         print(f"scaling ratio Dask 2 workers / 1 process: {rows['1']['seconds'] / rows['dask']['seconds']:.2f}x")
 

@@ -34,9 +34,23 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--date", help="default report date (YYYY-MM-DD) when no sidecar gives one")
         if name == "map":
             sp.add_argument("--out", default="output", help="output folder (default: output)")
-            sp.add_argument("--offline", action="store_true", help="inline all assets; no external request")
+            mode = sp.add_mutually_exclusive_group()
+            mode.add_argument("--offline", dest="online", action="store_false",
+                              help="(default) one self-contained map.html: no external request at all")
+            mode.add_argument("--online", dest="online", action="store_true",
+                              help="add OpenStreetMap tiles under the offline basemap (needs a network to show)")
+            sp.add_argument("--no-png", dest="png", action="store_false", help="skip the static map.png")
         if name == "extract":
             sp.add_argument("-o", "--output", default="events.geojson")
+        if name in ("map", "extract"):
+            sp.add_argument("--jobs", type=int, default=1, help="local worker processes (0 = one per CPU)")
+            sp.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:8786, or 'local'")
+            sp.add_argument("--dask", dest="scheduler", action="store_const", const="local",
+                            help="same as --scheduler local: a local Dask cluster")
+            sp.add_argument("--store", help="incremental events store (SQLite): re-runs process only new "
+                            "or changed reports")
+            sp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                            help="progress bar on stderr (default: when stderr is a terminal)")
         if name == "places":
             sp.add_argument("--jsonl", action="store_true", help="one JSON line per report (the default)")
     return p
@@ -109,12 +123,57 @@ def _lookup(args: argparse.Namespace) -> int:
     return 1 if unresolved else 0  # 1: some names had no result (each one says why)
 
 
+def _events(args: argparse.Namespace, unresolved: list[dict]) -> tuple[list, object] | None:
+    """Run the pipeline for `map` and `extract`; None (after one error line) when no report could be read."""
+    from geomap.progress import Progress
+    from geomap.reports import parse_iso_date
+    from geomap.run import extract
+
+    if args.date is not None:
+        try:
+            parse_iso_date(args.date)
+        except ValueError as exc:
+            print(f"geomap: error: --date: {exc}", file=sys.stderr)
+            return None
+    with Progress(enabled=args.progress) as progress:
+        events = extract(args.paths, default_date=args.date, unresolved=unresolved, jobs=args.jobs,
+                         scheduler=args.scheduler, store=args.store, progress=progress)
+    summary = progress.summary
+    summary.merged_events = len(events)
+    if summary.read == 0:
+        print("geomap: error: no readable report in the given paths", file=sys.stderr)
+        return None
+    return events, summary
+
+
+def _finish(summary, written: list) -> int:
+    for line in summary.lines():
+        print(f"geomap: {line}", file=sys.stderr)
+    for path in written:
+        print(path)
+    return 1 if (summary.warnings or sum(summary.skipped.values())) else 0
+
+
 def _map(args: argparse.Namespace) -> int:
-    raise NotImplementedError("geomap map")
+    from geomap.export import write_all
+
+    unresolved: list[dict] = []
+    got = _events(args, unresolved)
+    if got is None:
+        return 2
+    events, summary = got
+    written = write_all(events, args.out, unresolved=unresolved, offline=not args.online, png=args.png)
+    return _finish(summary, written)
 
 
 def _extract(args: argparse.Namespace) -> int:
-    raise NotImplementedError("geomap extract")
+    from geomap.export import write_geojson
+
+    got = _events(args, [])
+    if got is None:
+        return 2
+    events, summary = got
+    return _finish(summary, [write_geojson(events, args.output)])
 
 
 def _places(args: argparse.Namespace) -> int:

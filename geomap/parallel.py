@@ -26,15 +26,15 @@ import os
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geomap.event import Event
 from geomap.reports import Report
 
-__all__ = ["ReportResult", "Work", "map_reports", "content_hash", "process_report", "DEFAULT_CHUNK",
-           "LOCAL_DASK_WORKERS"]
+__all__ = ["ReportResult", "Work", "map_reports", "content_hash", "process_report", "pipeline_work",
+           "DEFAULT_CHUNK", "LOCAL_DASK_WORKERS"]
 
 Work = Callable[[Report, Any], "tuple[list[Event], list[dict]]"]
 """The per-report work: ``(report, gazetteer) -> (events, unresolved rows)``. Must be a module-level function
@@ -84,9 +84,28 @@ _WORKER: dict[str, Any] = {}  # per process: the opened gazetteer and the work f
 
 
 def _default_work() -> Work:
-    from geomap.run import extract_report
+    return pipeline_work
 
-    return extract_report
+
+_LOCATORS: dict[int, Any] = {}  # one Locator per opened gazetteer in this process, as run.extract keeps one
+
+
+def pipeline_work(report: Report, gz: Any) -> tuple[list[Event], list[dict]]:
+    """The default work: run's per-report extraction, keeping the internal properties (place key, per-source
+    statuses, stated dates) that the merge ACROSS reports needs; the caller merges every report's events and
+    then applies run's public step (drop internals and lone possibilities), exactly as ``run.extract`` does.
+    (``run.extract_report`` returns already-finalised events: merging those again would differ.)"""
+    from geomap import run
+
+    one = getattr(run, "_extract_one", None)
+    if one is None:  # an older run.py: only the finalised per-report events exist
+        return run.extract_report(report, gz)
+    loc = _LOCATORS.get(id(gz))
+    if loc is None:
+        from geomap.where import Locator
+
+        loc = _LOCATORS[id(gz)] = Locator(gz)
+    return one(report, gz, loc)
 
 
 def _init_worker(gazetteer_path: str | None, work: Work | None) -> None:
@@ -120,7 +139,8 @@ def process_report(report: Report, gz: Any, work: Work | None = None) -> ReportR
             msg = " ".join(str(exc).split())[:200]
             return ReportResult(report.id, h, error=f"extraction failed: {type(exc).__name__}: {msg}{at}",
                                 chars=len(report.text))
-    notes = tuple(sorted({f"{report.id}: {w.category.__name__}: {w.message}" for w in caught}))
+    notes = tuple(sorted({f"{report.id}: {w.category.__name__}: {w.message}" for w in caught
+                          if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))}))
     return ReportResult(report.id, h, tuple(events), tuple(unresolved), notes, chars=len(report.text))
 
 
@@ -185,7 +205,7 @@ def map_reports(
     work: Work | None = None,
     gazetteer: Any = None,
 ) -> Iterator[ReportResult]:
-    """Run ``work`` (default ``run.extract_report``) on every report and yield one result per report, in the
+    """Run ``work`` (default :func:`pipeline_work`, run's per-report extraction) on every report and yield one result per report, in the
     order of ``reports``.
 
     ``jobs``: local processes (1 = in this process; 0 or less = one per CPU). ``scheduler``: a Dask scheduler
@@ -245,8 +265,9 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
                                     _chunks(reports, chunk), window):
                 yield from results
         except BrokenProcessPool as exc:
-            raise RuntimeError("a worker process died (out of memory or killed); results so far are kept "
-                               "in the store, re-run to continue") from exc
+            raise RuntimeError("a worker process died (killed, out of memory, or a calling script without an "
+                               "`if __name__ == '__main__':` guard); results already stored are kept, re-run "
+                               "to continue") from exc
 
 
 def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int | None, work: Work | None,

@@ -24,7 +24,7 @@ from geomap.mention import Mention
 from geomap.reports import Report
 from geomap.where import Located, Locator, geodesic_m
 
-__all__ = ["extract", "extract_report", "title_for"]
+__all__ = ["extract", "extract_report", "report_events", "title_for"]
 
 _TYPE_WORDS = {
     "shelling": "Shelling",
@@ -191,29 +191,75 @@ def _extract_one(report: Report, gz: Any, locator: Locator) -> tuple[list[Event]
     return events, unresolved
 
 
-def _read(paths: Iterable[str | os.PathLike[str]], default_date: str | None) -> Iterable[Report]:
-    from geomap.reports import read_reports
+_LOCATORS: dict[int, tuple[Any, Locator]] = {}
 
-    return read_reports(list(paths), default_date=default_date)
+
+def report_events(report: Report, gz: Any) -> tuple[list[Event], list[dict]]:
+    """The per-report unit of work for corpus runs (:func:`geomap.parallel.map_reports`): like
+    :func:`extract_report`, but keeping the internal properties the merge across reports needs."""
+    held = _LOCATORS.get(id(gz))
+    if held is None or held[0] is not gz:  # one Locator (and its border/band caches) per gazetteer
+        _LOCATORS.clear()
+        held = _LOCATORS[id(gz)] = (gz, Locator(gz))
+    return _extract_one(report, gz, held[1])
 
 
 def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, default_date: str | None = None,
-            gz: Any = None, unresolved: list[dict] | None = None) -> list[Event]:
-    """Events from reports under ``paths`` (files or folders), merged across reports, sorted by id.
-    Pass a list as ``unresolved`` to collect the unresolved rows."""
-    if gz is None:
+            gz: Any = None, unresolved: list[dict] | None = None, warn: Any = None, jobs: int = 1,
+            scheduler: str | None = None, store: str | os.PathLike[str] | None = None,
+            progress: Any = None) -> list[Event]:
+    """Events from reports under ``paths`` (files or folders, .jsonl feeds), merged across reports, sorted by id.
+
+    ``unresolved``: a list to collect the unresolved rows into. ``warn``: called with one line per skipped or
+    repaired input (default: ``progress.warn``, else stderr). ``jobs``/``scheduler``: local processes or a
+    Dask scheduler (``tcp://host:8786`` or ``local``), see :mod:`geomap.parallel`; the result is
+    byte-identical whatever runs it. ``store``: an incremental events store (SQLite): only new or changed
+    reports are processed and the merge is fed from the store. ``progress``: a
+    :class:`geomap.progress.Progress` that draws the bar and counts the run's summary."""
+    from geomap.parallel import map_reports
+    from geomap.reports import read_reports
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if warn is None and progress is not None:
+        warn = progress.warn
+    reports = read_reports(list(paths), default_date=default_date, warn=warn)
+    if gz is None and jobs == 1 and not scheduler:
         from gazetteer import Gazetteer
 
         gz = Gazetteer.default()
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    locator = Locator(gz)
+
+    def run(todo: Iterable[Report]) -> Iterable[Any]:
+        for res in map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz):
+            if progress is not None:
+                progress.result(res)
+            elif res.error and warn is not None:
+                warn(f"{res.report_id}: extraction failed: {res.error.strip().splitlines()[-1]}; skipped")
+            yield res
+
+    if store is None:
+        return _merged(run(reports), unresolved)
+    from geomap.store import EventStore
+
+    with EventStore.open(store) as st:
+        for res in run(st.pending(reports)):
+            st.put(res)
+        if progress is not None:
+            progress.unchanged(st.unchanged)
+        st.remove_missing()
+        return _merged(st.results(), unresolved)
+
+
+def _merged(results: Iterable[Any], unresolved: list[dict] | None) -> list[Event]:
+    """Per-report results (in report order) -> the events merged across reports; failed reports are left out
+    (they were reported when they failed)."""
     events: list[Event] = []
-    for report in _read(paths, default_date):
-        evs, rows = _extract_one(report, gz, locator)
-        events.extend(evs)
+    for res in results:
+        if res.error:
+            continue
+        events.extend(res.events)
         if unresolved is not None:
-            unresolved.extend(rows)
+            unresolved.extend(res.unresolved)
     return [_public(e) for e in merge_events(events) if _is_event(e)]
 
 

@@ -41,6 +41,16 @@ def failing_work(report: Report, gz) -> tuple[list[Event], list[dict]]:
 
 
 def pid_work(report: Report, gz) -> tuple[list[Event], list[dict]]:
+    """Records its process id in the folder named by the report text, and waits (10 s at most) until a second
+    process has done the same: proves the work is spread, without depending on timing."""
+    import time
+    from pathlib import Path
+
+    folder = Path(report.text)
+    (folder / str(os.getpid())).touch()
+    deadline = time.monotonic() + 10
+    while len(list(folder.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     return [], [{"report": report.id, "pid": os.getpid()}]
 
 
@@ -74,8 +84,9 @@ def test_two_processes_give_identical_results(gz, serial):
     assert canonical(parallel) == canonical(serial)
 
 
-def test_two_processes_really_use_two_workers_each_opening_the_gazetteer_once(gz):
-    results = list(map_reports(corpus(60), jobs=2, chunk=1, work=pid_work, gazetteer=gz))
+def test_two_processes_really_use_two_workers(gz, tmp_path):
+    reports = [Report(id=f"r{i}", text=str(tmp_path)) for i in range(6)]
+    results = list(map_reports(reports, jobs=2, chunk=1, work=pid_work, gazetteer=gz))
     pids = {r.unresolved[0]["pid"] for r in results}
     assert len(pids) == 2 and os.getpid() not in pids
 
