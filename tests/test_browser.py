@@ -1,0 +1,122 @@
+"""The map as a user opens it: map.html from file:// in headless Debian Chromium with the network cut off.
+
+Skips cleanly when chromium / chromedriver are absent (scripts/install-system-deps.sh installs them)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from geomap.export import write_all
+from tests.factories import XSS_IMG, XSS_SCRIPT, sample_events, sample_unresolved
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+if not (CHROMIUM and DRIVER):
+    pytest.skip("headless chromium + chromedriver not installed", allow_module_level=True)
+
+webdriver = pytest.importorskip("selenium.webdriver")
+
+FIND_MAP = """
+for (const k of Object.keys(window)) { if (k.startsWith('map_') && window[k] instanceof L.Map) return k; }
+return null;"""
+
+
+def _driver(tmp: Path):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update", "--no-first-run",
+              "--disable-sync", "--disable-quic", "--window-size=1400,900",
+              "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",  # the network is cut off
+              f"--user-data-dir={tmp / 'profile'}"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(DRIVER), options=opts)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("map")
+    write_all(sample_events(), out, unresolved=sample_unresolved(), png=False)
+    drv = _driver(out)
+    try:
+        drv.get((out / "map.html").as_uri())
+        deadline = time.time() + 20
+        while time.time() < deadline and drv.execute_script("return document.readyState") != "complete":
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the canvas layers draw
+        drv.save_screenshot(str(out / "map_screenshot.png"))
+        yield drv, out
+    finally:
+        drv.quit()
+
+
+def test_no_console_error_and_no_request_leaves_the_page(page):
+    drv, _ = page
+    errors = [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    urls = drv.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(u.startswith(("file:", "data:", "blob:")) for u in urls), urls
+    assert drv.execute_script("return typeof L") == "object"  # Leaflet is inlined, not fetched
+
+
+def test_every_layer_is_in_the_control_and_toggles(page):
+    drv, _ = page
+    names = drv.execute_script(
+        "return [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.textContent.trim())")
+    for label in ("Axes of advance", "Shelling sites", "Bridges", "Region-level events",
+                  "Unresolved and low-precision"):
+        assert any(n.startswith(label + " (") for n in names), (label, names)
+    boxes = drv.find_elements("css selector", ".leaflet-control-layers-overlays input")
+    states = [b.is_selected() for b in boxes]
+    unresolved = [b for b, n in zip(boxes, names) if n.startswith("Unresolved")][0]
+    assert not unresolved.is_selected()  # off by default
+    for b in boxes:
+        before = b.is_selected()
+        b.click()
+        assert b.is_selected() != before
+        b.click()
+        assert b.is_selected() == before
+    assert [b.is_selected() for b in boxes] == states
+
+
+def test_click_on_a_shelling_site_opens_its_popup_with_the_quote(page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    drv, _ = page
+    ev = next(e for e in sample_events() if e.event_type == "shelling" and e.geometry.geom_type == "Point"
+              and XSS_IMG in e.sources[0].quote)
+    mapvar = drv.execute_script(FIND_MAP)
+    assert mapvar
+    drv.execute_script(f"window['{mapvar}'].setView([{ev.geometry.y}, {ev.geometry.x}], 9, {{animate: false}})")
+    time.sleep(0.8)
+    x, y = drv.execute_script(
+        f"var p = window['{mapvar}'].latLngToContainerPoint([{ev.geometry.y}, {ev.geometry.x}]); return [p.x, p.y]")
+    container = drv.find_element("css selector", ".leaflet-container")
+    w, h = container.size["width"], container.size["height"]
+    ActionChains(drv).move_to_element_with_offset(container, int(x - w / 2), int(y - h / 2)).click().perform()
+    time.sleep(0.5)
+    popup = drv.find_elements("css selector", ".leaflet-popup-content")
+    assert popup, "no popup opened"
+    text = popup[0].text
+    assert ev.sources[0].quote[:40] in text.replace("\n", " ")
+    assert XSS_IMG in text  # the hostile markup in the quote is shown as text
+    assert not drv.find_elements("css selector", ".leaflet-popup-content img, .leaflet-popup-content a[href^=javascript]")
+
+
+def test_hostile_report_text_stays_text(page):
+    drv, out = page
+    assert drv.execute_script("return document.querySelectorAll('img[src=x], svg[onload]').length") == 0
+    # the hostile strings reach the page only as data, never as markup
+    html = (out / "map.html").read_text()
+    assert XSS_IMG not in html and XSS_SCRIPT not in html
+    assert drv.execute_script("return window.__xss === undefined")
