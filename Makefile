@@ -22,7 +22,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	for b in bench_gazetteer bench_geoparse bench_extract bench_map bench_hostile bench_scale; do \
+	  $(BIN)/python -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) output/*
