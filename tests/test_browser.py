@@ -120,3 +120,53 @@ def test_hostile_report_text_stays_text(page):
     html = (out / "map.html").read_text()
     assert XSS_IMG not in html and XSS_SCRIPT not in html
     assert drv.execute_script("return window.__xss === undefined")
+
+
+HOSTILE_REPORTS = {
+    "xss-quote.txt": "Russian occupation troops shelled the settlement of Stanytsia Luhanska early Thursday "
+                     "<img src=x onerror=alert(1)>, the Ukrainian armed forces said.\n",
+    "xss-script.html": "<html><body><p>Artillery shelled Kharkiv overnight on Tuesday "
+                       "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;, officials said.</p>"
+                       "<script>alert(3)</script></body></html>",
+    "xss-meta.txt": "Helicopters were deployed to Millerovo air base, Western officials said.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory):
+    """A corpus of hostile reports through the whole pipeline (reader -> events -> map) into the browser."""
+    import json
+
+    from geomap.run import extract
+
+    src = tmp_path_factory.mktemp("hostile")
+    for name, text in HOSTILE_REPORTS.items():
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "xss-meta.txt.meta.json").write_text(json.dumps(
+        {"published": "2022-02-17", "url": "javascript:alert(4)", "outlet": "<b onmouseover=alert(5)>Wire</b>"}))
+    out = tmp_path_factory.mktemp("hostile-map")
+    unresolved: list[dict] = []
+    events = extract([src], default_date="2022-02-17", unresolved=unresolved, warn=lambda line: None)
+    assert events, "the hostile corpus still yields its events"
+    write_all(events, out, unresolved=unresolved, png=False)
+    drv = _driver(out)
+    try:
+        drv.get((out / "map.html").as_uri())
+        time.sleep(1.0)
+        yield drv, out
+    finally:
+        drv.quit()
+
+
+def test_hostile_corpus_runs_no_script_and_links_no_javascript(hostile_page):
+    drv, out = hostile_page
+    # an alert() would leave a dialog open and selenium would raise on the next command
+    assert drv.execute_script("return document.querySelectorAll('img[src=x], b[onmouseover]').length") == 0
+    assert not [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
+    html = (out / "map.html").read_text()
+    assert "<img src=x" not in html and "alert(3)" not in html  # the report's own <script> was dropped
+    assert "javascript:alert(4)" not in html  # the metadata's javascript: URL never reaches the map
+    geojson = (out / "events.geojson").read_text()
+    assert "javascript:" not in geojson
+    quotes = [s["quote"] for f in __import__("json").loads(geojson)["features"] for s in f["properties"]["sources"]]
+    assert any("<img src=x onerror=alert(1)>" in q for q in quotes)  # kept as data, escaped wherever drawn
