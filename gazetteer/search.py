@@ -34,7 +34,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer import index as _index
-from gazetteer.names import MAX_QUERY_CHARS, fold, has_cyrillic, phonetic, romanize, strip_kind
+from gazetteer.names import _PREFIX_MAP, _SUFFIX_MAP, MAX_QUERY_CHARS, fold, has_cyrillic, phonetic, romanize
+from gazetteer.names import strip_kind as _strip_kind
 from gazetteer.place import Candidate, Kind, LookupResult, Match, Place
 
 __all__ = ["Gazetteer", "HINT_KINDS"]
@@ -124,6 +125,18 @@ _DIRECT = frozenset({_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT})
 _WITH_STRIPPED = _DIRECT | {_index.CLS_STRIPPED}
 _PHON_ONLY = frozenset({_index.CLS_PHONETIC})
 _PHON_BOTH = frozenset({_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED})
+# Words that can make names.strip_kind change a key: only keys whose first or last word is one of these need it.
+_KIND_FIRST = frozenset({"the"} | {k.split()[0] for k in _PREFIX_MAP})
+_KIND_LAST = frozenset({"of", "the"} | {k.split()[-1] for k in _SUFFIX_MAP})
+
+
+def strip_kind(key: str) -> tuple[str, str | None]:
+    """:func:`gazetteer.names.strip_kind`, without its cost for the common key that holds no kind word (a
+    single word never loses anything; neither does a key whose end words are no kind words)."""
+    i = key.find(" ")
+    if i < 0 or (key[:i] not in _KIND_FIRST and key[key.rfind(" ") + 1:] not in _KIND_LAST):
+        return key, None
+    return _strip_kind(key)
 
 
 class _SqlRows:
@@ -141,38 +154,49 @@ class _SqlRows:
                                 "WHERE pid = ?", (pid,)).fetchone()
 
 
+def _lines(blob: bytes) -> tuple[str, ...]:
+    # A tuple, not a list: a tuple of strings drops out of the garbage collector's tracking after one pass,
+    # so full collections do not walk millions of entries again and again while a text is scanned.
+    return tuple(blob.decode().split("\n"))
+
+
 class _Memory:
     """The name keys and ranking fields held in memory: a sorted key list searched by bisection, with
     parallel arrays (loaded from a few blobs of the index in a fraction of a second, on first lookup)."""
 
     def __init__(self, con: sqlite3.Connection):
         blobs = dict(con.execute("SELECT name, data FROM blobs").fetchall())
-        self.keys = blobs["keys"].decode().split("\n")
-        self.names = blobs["names"].decode().split("\n")
+        self.keys = _lines(blobs["keys"])
+        self.names = _lines(blobs["names"])
         self.pids = array("i")
         self.pids.frombytes(blobs["pids"])
         self.classes = blobs["classes"]
-        self.pnames = blobs["pnames"].decode().split("\n")
-        self.kinds = blobs["kinds"].decode().split("\n")
-        self.countries = blobs["countries"].decode().split("\n")
+        self.pnames = _lines(blobs["pnames"])
+        self.kinds = _lines(blobs["kinds"])
+        self.countries = _lines(blobs["countries"])
         self.population = array("q")
         self.population.frombytes(blobs["population"])
         self.lat, self.lon, self.importance = array("d"), array("d"), array("d")
         self.lat.frombytes(blobs["lat"])
         self.lon.frombytes(blobs["lon"])
         self.importance.frombytes(blobs["importance"])
-        self.ids = blobs["ids"].decode().split("\n")
-        self.admin1s = blobs["admin1s"].decode().split("\n")
+        self.ids = _lines(blobs["ids"])
+        self.admin1s = _lines(blobs["admin1s"])
         self.sources = array("i")
         self.sources.frombytes(blobs["sources"])
-        self.source_names = blobs["source_names"].decode().split("\n")
+        self.source_names = _lines(blobs["source_names"])
         self.has_geom = blobs["has_geom"]
         self.n = len(self.keys)
+        # key -> index of its first entry: a hash probe instead of a bisection over ~2M scattered strings
+        # (the keys are sorted, so writing them last-to-first leaves each key's first index).
+        self.first = dict(zip(reversed(self.keys), range(self.n - 1, -1, -1)))
 
     def rows(self, key: str) -> list[tuple[int, str, int]]:
         """(class, matched name, pid) of every entry under ``key``."""
+        i = self.first.get(key)
+        if i is None:
+            return []
         keys = self.keys
-        i = bisect_left(keys, key)
         out = []
         while i < self.n and keys[i] == key:
             pid = self.pids[i]

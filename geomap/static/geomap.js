@@ -2,7 +2,7 @@
  *
  * Untrusted text (everything that comes from reports: titles, quotes, places, claims, URLs) is only ever put
  * into the page with textContent / createTextNode; links are made only for http(s) URLs. Symbols are drawn on
- * one canvas, so 100k events stay one DOM node. Data layout: see geomap/render.py (_payload).
+ * one canvas, so 100k events stay one DOM node. Data layout: see geomap/render.py (payload).
  */
 (function (global) {
   "use strict";
@@ -24,54 +24,273 @@
     return (typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url)) ? url : "";
   }
 
-  // ---- symbols drawn on the canvas -------------------------------------------------------------------
+  // ---- the event canvas --------------------------------------------------------------------------------
+  // Every event item is drawn by one canvas layer from the payload's arrays: no Leaflet object per item, only
+  // what is in view is drawn, and redraws are coalesced to one per animation frame. Clicks are hit-tested
+  // against the same arrays (top-most symbol first), so popups work as with Leaflet's own vectors.
   var SHAPES = {};
+  var RANK = {a: 0, c: 0, l: 1, h: 2, p: 3};
+  var MAXLAT = 85.0511287798;
 
-  L.Canvas.include({
-    _updateGmSymbol: function (layer) {
-      if (!this._drawing || layer._empty()) { return; }
-      var o = layer.options, p = layer._point, ctx = this._ctx;
-      var r = Math.max(layer._radius, 1), shape = SHAPES[o.shape];
+  function mercX(lng) { return (lng + 180) / 360; }
+  function mercY(lat) {
+    lat = Math.max(Math.min(lat, MAXLAT), -MAXLAT);
+    var s = Math.sin(lat * Math.PI / 180);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+
+  function flatPath(latlngs, bb) {  // [[lat, lng], ...] -> Float64Array [x0, y0, x1, y1, ...] (unit Mercator)
+    var a = new Float64Array(latlngs.length * 2);
+    for (var i = 0; i < latlngs.length; i++) {
+      var x = mercX(latlngs[i][1]), y = mercY(latlngs[i][0]);
+      a[2 * i] = x;
+      a[2 * i + 1] = y;
+      if (x < bb[0]) { bb[0] = x; }
+      if (y < bb[1]) { bb[1] = y; }
+      if (x > bb[2]) { bb[2] = x; }
+      if (y > bb[3]) { bb[3] = y; }
+    }
+    return a;
+  }
+
+  function dashes(s) {
+    return s ? String(s).split(/[ ,]+/).map(Number) : [];
+  }
+
+  function prepare(it, styles) {
+    // payload item [kind, coords, styleIndex, detailIndex, day, radius_m] -> a drawable record
+    var kind = it[0], bb = [Infinity, Infinity, -Infinity, -Infinity], g;
+    if (kind === "p" || kind === "c") {
+      g = flatPath([it[1]], bb);
+    } else if (kind === "l") {
+      g = [flatPath(it[1], bb)];
+    } else {  // polygon: [ring, ...]; multipolygon: [[ring, ...], ...] -> its rings (filled even-odd)
+      var polys = typeof it[1][0][0][0] === "number" ? [it[1]] : it[1];
+      g = [];
+      for (var i = 0; i < polys.length; i++) {
+        for (var j = 0; j < polys[i].length; j++) { g.push(flatPath(polys[i][j], bb)); }
+      }
+    }
+    var st = styles[it[2]];
+    if (!st._dash) { st._dash = dashes(st.dashArray); }
+    return {k: kind, s: st, d: it[3], day: it[4], r: it[5] || 0, g: g, bb: bb, ll: kind === "p" ? it[1] : null};
+  }
+
+  var EventCanvas = L.Layer.extend({
+    options: {pane: "overlayPane", padding: 0.1, tolerance: 3},
+
+    initialize: function (ctx) { this._gm = ctx; },
+
+    onAdd: function () {
+      this._canvas = L.DomUtil.create("canvas", "gm-events leaflet-zoom-animated");
+      this._ctx = this._canvas.getContext("2d");
+      this.getPane().appendChild(this._canvas);
+      this._update();
+    },
+
+    onRemove: function () {
+      L.DomUtil.remove(this._canvas);
+      if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+    },
+
+    getEvents: function () {
+      var ev = {viewreset: this._update, moveend: this._update, zoom: this._onZoom, resize: this._update};
+      if (this._map._zoomAnimated) { ev.zoomanim = this._onAnimZoom; }
+      return ev;
+    },
+
+    _onAnimZoom: function (e) { this._updateTransform(e.center, e.zoom); },
+    _onZoom: function () { this._updateTransform(this._map.getCenter(), this._map.getZoom()); },
+
+    _updateTransform: function (center, zoom) {  // as L.Renderer: scale the last drawing while zooming
+      if (!this._center) { return; }
+      var map = this._map, scale = map.getZoomScale(zoom, this._zoom),
+        viewHalf = map.getSize().multiplyBy(0.5 + this.options.padding),
+        current = map.project(this._center, zoom),
+        topLeft = viewHalf.multiplyBy(-scale).add(current).subtract(map._getNewPixelOrigin(center, zoom));
+      if (L.Browser.any3d) { L.DomUtil.setTransform(this._canvas, topLeft, scale); }
+      else { L.DomUtil.setPosition(this._canvas, topLeft); }
+    },
+
+    _update: function () {
+      var map = this._map;
+      if (!map || (map._animatingZoom && this._bounds)) { return; }
+      var p = this.options.padding, size = map.getSize(),
+        min = map.containerPointToLayerPoint(size.multiplyBy(-p)).round();
+      this._bounds = L.bounds(min, min.add(size.multiplyBy(1 + p * 2)).round());
+      this._center = map.getCenter();
+      this._zoom = map.getZoom();
+      this._origin = map.getPixelOrigin();
+      L.DomUtil.setPosition(this._canvas, min);
+      this.redraw();
+    },
+
+    redraw: function () {  // coalesced: at most one drawing per animation frame
+      if (this._map && !this._frame) { this._frame = L.Util.requestAnimFrame(this._draw, this); }
+    },
+
+    _draw: function () {
+      this._frame = null;
+      var map = this._map;
+      if (!map || !this._bounds) { return; }
+      var b = this._bounds, sz = b.getSize(), m = global.devicePixelRatio > 1 ? 2 : 1, cv = this._canvas, c = this._ctx;
+      cv.width = m * sz.x;
+      cv.height = m * sz.y;
+      cv.style.width = sz.x + "px";
+      cv.style.height = sz.y + "px";
+      c.setTransform(m, 0, 0, m, 0, 0);
+      var W = 256 * Math.pow(2, this._zoom), ox = this._origin.x + b.min.x, oy = this._origin.y + b.min.y;
+      this._view = {W: W, ox: ox, oy: oy};
+      var x0 = ox / W, y0 = oy / W, x1 = (ox + sz.x) / W, y1 = (oy + sz.y) / W, slack = 40 / W;
+      var ranks = this._gm.visibleRanks();
+      for (var r = 0; r < ranks.length; r++) {
+        var items = ranks[r];
+        for (var i = 0; i < items.length; i++) {
+          var it = items[i], bb = it.bb;
+          if (bb[2] < x0 - slack || bb[0] > x1 + slack || bb[3] < y0 - slack || bb[1] > y1 + slack) { continue; }
+          if (it.k === "c" && !this._circleInView(it, W, x0, y0, x1, y1)) { continue; }
+          this._drawItem(c, it, W, ox, oy);
+        }
+      }
+      c.globalAlpha = 1;
+    },
+
+    _circleRadius: function (it, W) {  // metres -> pixels at the item's latitude (as L.Circle on EPSG:3857)
+      var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * it.g[1]))) * 180 / Math.PI;
+      return Math.max(it.r / (40075016.686 * Math.cos(lat * Math.PI / 180)) * W, 1);
+    },
+
+    _circleInView: function (it, W, x0, y0, x1, y1) {
+      var rr = this._circleRadius(it, W) / W;
+      return !(it.g[0] + rr < x0 || it.g[0] - rr > x1 || it.g[1] + rr < y0 || it.g[1] - rr > y1);
+    },
+
+    _drawItem: function (c, it, W, ox, oy) {
+      var o = it.s, k = it.k;
+      if (k === "p") { this._drawSymbol(c, it.g[0] * W - ox, it.g[1] * W - oy, o); return; }
+      c.beginPath();
+      if (k === "c") {
+        c.arc(it.g[0] * W - ox, it.g[1] * W - oy, this._circleRadius(it, W), 0, Math.PI * 2, false);
+      } else {
+        for (var j = 0; j < it.g.length; j++) {
+          var a = it.g[j];
+          for (var q = 0; q < a.length; q += 2) {
+            var x = a[q] * W - ox, y = a[q + 1] * W - oy;
+            if (q === 0) { c.moveTo(x, y); } else { c.lineTo(x, y); }
+          }
+          if (k !== "l") { c.closePath(); }
+        }
+      }
+      if (c.setLineDash) { c.setLineDash(o._dash); }
+      if (o.fill) { c.globalAlpha = o.fillOpacity; c.fillStyle = o.fillColor; c.fill("evenodd"); }
+      if (o.weight !== 0) {
+        c.globalAlpha = o.opacity;
+        c.lineWidth = o.weight;
+        c.strokeStyle = o.color;
+        c.lineCap = "round";
+        c.lineJoin = o.lineJoin || "round";
+        c.stroke();
+      }
+    },
+
+    _drawSymbol: function (c, px, py, o) {
+      var r = Math.max(o.radius, 1), shape = SHAPES[o.shape];
+      if (c.setLineDash) { c.setLineDash([]); }
       if (!shape || !shape.length) {  // circle or ring
-        ctx.beginPath();
-        ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
-        if (ctx.setLineDash) { ctx.setLineDash([]); }
-        if (o.fill) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill(); }
-        if (o.stroke) { ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight; ctx.strokeStyle = o.color; ctx.stroke(); }
+        c.beginPath();
+        c.arc(px, py, r, 0, Math.PI * 2, false);
+        if (o.fill) { c.globalAlpha = o.fillOpacity; c.fillStyle = o.fillColor; c.fill("evenodd"); }
+        c.globalAlpha = o.opacity;
+        c.lineWidth = o.weight;
+        c.strokeStyle = o.color;
+        c.stroke();
         return;
       }
-      if (ctx.setLineDash) { ctx.setLineDash([]); }
-      ctx.lineJoin = "round";
-      ctx.lineCap = "round";
+      c.lineJoin = "round";
+      c.lineCap = "round";
       for (var i = 0; i < shape.length; i++) {
         var part = shape[i], pts = part[0];
-        ctx.beginPath();
+        c.beginPath();
         for (var j = 0; j < pts.length; j++) {
-          var x = p.x + pts[j][0] * r, y = p.y - pts[j][1] * r;
-          if (j === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
+          var x = px + pts[j][0] * r, y = py - pts[j][1] * r;
+          if (j === 0) { c.moveTo(x, y); } else { c.lineTo(x, y); }
         }
-        if (part[1]) { ctx.closePath(); }
+        if (part[1]) { c.closePath(); }
         if (part[2]) {
-          ctx.globalAlpha = o.fillOpacity;
-          ctx.fillStyle = part[2] === "halo" ? o.color : o.fillColor;
-          ctx.fill();
+          c.globalAlpha = o.fillOpacity;
+          c.fillStyle = part[2] === "halo" ? o.color : o.fillColor;
+          c.fill();
         }
         if (part[3]) {
-          ctx.globalAlpha = o.opacity;
-          ctx.strokeStyle = part[3] === "halo" ? o.color : o.fillColor;
-          ctx.lineWidth = part[3] === "halo" ? o.weight : Math.max(o.weight, 2);
-          ctx.stroke();
+          c.globalAlpha = o.opacity;
+          c.strokeStyle = part[3] === "halo" ? o.color : o.fillColor;
+          c.lineWidth = part[3] === "halo" ? o.weight : Math.max(o.weight, 2);
+          c.stroke();
         }
       }
+    },
+
+    hit: function (cp) {
+      // the interactive item under container point cp: symbols first, then arrowheads, lines, areas
+      var v = this._view, map = this._map;
+      if (!v || !map) { return null; }
+      var lp = map.containerPointToLayerPoint(cp), px = lp.x + this._origin.x, py = lp.y + this._origin.y;
+      var W = v.W, tol = this.options.tolerance, ranks = this._gm.visibleRanks();
+      for (var r = ranks.length - 1; r >= 0; r--) {
+        var items = ranks[r];
+        for (var i = items.length - 1; i >= 0; i--) {
+          var it = items[i];
+          if (it.d < 0) { continue; }
+          var slack = (it.k === "p" ? it.s.radius + tol : it.s.weight / 2 + tol) / W, bb = it.bb, ux = px / W, uy = py / W;
+          if (ux < bb[0] - slack || ux > bb[2] + slack || uy < bb[1] - slack || uy > bb[3] + slack) { continue; }
+          if (it.k === "p") {
+            var dx = it.g[0] * W - px, dy = it.g[1] * W - py, rr = it.s.radius + tol;
+            if (dx * dx + dy * dy <= rr * rr) { return it; }
+          } else if (it.k === "l") {
+            if (nearPath(it.g, W, px, py, it.s.weight / 2 + tol, false)) { return it; }
+          } else if (it.k === "h" || it.k === "a") {
+            if (inRings(it.g, W, px, py) || nearPath(it.g, W, px, py, it.s.weight / 2 + tol, true)) { return it; }
+          }
+        }
+      }
+      return null;
     }
   });
 
-  var Symbol = L.CircleMarker.extend({
-    options: {shape: "circle"},
-    _updatePath: function () {
-      if (this._renderer._updateGmSymbol) { this._renderer._updateGmSymbol(this); }
-      else { this._renderer._updateCircle(this); }
+  function segDist2(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy, t = l2 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
+    t = Math.max(0, Math.min(1, t));
+    var x = ax + t * dx - px, y = ay + t * dy - py;
+    return x * x + y * y;
+  }
+
+  function nearPath(paths, W, px, py, d, closed) {
+    for (var j = 0; j < paths.length; j++) {
+      var a = paths[j], n = a.length;
+      for (var q = 0; q + 2 < n + (closed ? 2 : 0); q += 2) {
+        var q2 = (q + 2) % n;
+        if (segDist2(px, py, a[q] * W, a[q + 1] * W, a[q2] * W, a[q2 + 1] * W) <= d * d) { return true; }
+      }
     }
+    return false;
+  }
+
+  function inRings(rings, W, px, py) {  // even-odd, like the fill
+    var inside = false;
+    for (var j = 0; j < rings.length; j++) {
+      var a = rings[j], n = a.length;
+      for (var q = 0, p = n - 2; q < n; p = q, q += 2) {
+        var xi = a[q] * W, yi = a[q + 1] * W, xj = a[p] * W, yj = a[p + 1] * W;
+        if (((yi > py) !== (yj > py)) && (px < (xj - xi) * (py - yi) / (yj - yi) + xi)) { inside = !inside; }
+      }
+    }
+    return inside;
+  }
+
+  var KeyLayer = L.Layer.extend({  // one per event layer: what the layer control toggles
+    initialize: function (ctx, key) { this._gm = ctx; this._gmKey = key; },
+    onAdd: function (map) { this._gm.show(this._gmKey, true, map); },
+    onRemove: function () { this._gm.show(this._gmKey, false); }
   });
 
   // ---- popups ----------------------------------------------------------------------------------------
@@ -152,34 +371,17 @@
     return root;
   }
 
-  // ---- building the layers ---------------------------------------------------------------------------
-  function makeItem(it, styles, renderer) {
-    // [kind, coords, styleIndex, detailIndex, day, radius_m]
-    var kind = it[0], st = styles[it[2]], opts = L.extend({renderer: renderer}, st), layer;
-    if (kind === "p") {
-      layer = new Symbol(it[1], opts);
-    } else if (kind === "c") {
-      opts.radius = it[5];
-      opts.interactive = false;
-      layer = L.circle(it[1], opts);
-    } else if (kind === "l") {
-      layer = L.polyline(it[1], opts);
-    } else {  // "h" arrowhead, "a" area
-      layer = L.polygon(it[1], opts);
-    }
-    layer._gmKind = kind;
-    layer._gmDetail = it[3];
-    layer._gmDay = it[4];
-    return layer;
-  }
 
+  // ---- the map context -------------------------------------------------------------------------------
   function Ctx(map, data) {
     this.map = map;
     this.data = data;
     this.groups = {};
     this.items = {};
+    this.visible = {};
+    this.range = null;
     this.details = data.details || null;
-    this.renderer = L.canvas({padding: 0.3, tolerance: 3});
+    this.canvas = new EventCanvas(this);
     SHAPES = data.shapes || {};
     map.getContainer().classList.add("gm-map");
     if (data.offline) { map.getContainer().classList.add("gm-offline"); }
@@ -189,6 +391,22 @@
       map.getPane("gmBase").style.pointerEvents = "none";
       map.getPane("gmLabels").style.pointerEvents = "none";
     }
+    var self = this;
+    map.on("click", function (e) {
+      if (!map.hasLayer(self.canvas)) { return; }
+      var it = self.canvas.hit(e.containerPoint);
+      if (it) { self.openPopup(it, e.latlng); }
+    });
+    var pending = null;
+    map.on("mousemove", function (e) {  // the pointer cursor over clickable items, checked once per frame
+      pending = e.containerPoint;
+      if (self._hover) { return; }
+      self._hover = L.Util.requestAnimFrame(function () {
+        self._hover = null;
+        var on = map.hasLayer(self.canvas) && !!self.canvas.hit(pending);
+        map.getContainer().classList.toggle("gm-pointer", on);
+      });
+    });
     global.geomap.maps.push(this);
   }
 
@@ -231,33 +449,56 @@
   };
 
   Ctx.prototype.layer = function (key) {
-    var spec = null;
+    var spec = null, styles = this.data.styles, items = [[], [], [], []];
     this.data.layers.forEach(function (l) { if (l.key === key) { spec = l; } });
-    var group = L.featureGroup(), items = [], styles = this.data.styles, self = this;
     if (spec) {
       for (var i = 0; i < spec.items.length; i++) {
-        var layer = makeItem(spec.items[i], styles, this.renderer);
-        items.push(layer);
-        group.addLayer(layer);
+        var it = prepare(spec.items[i], styles);
+        items[RANK[it.k]].push(it);
       }
     }
-    group.on("click", function (e) { self.openPopup(e.layer, e.latlng); });
-    group._gmKey = key;
-    this.groups[key] = group;
+    var layer = new KeyLayer(this, key);
+    this.groups[key] = layer;
     this.items[key] = items;
-    return group;
+    return layer;
+  };
+
+  Ctx.prototype.show = function (key, on, map) {
+    this.visible[key] = on;
+    this._ranks = null;
+    if (on && map && !map.hasLayer(this.canvas)) { map.addLayer(this.canvas); }
+    this.canvas.redraw();
+  };
+
+  Ctx.prototype.visibleRanks = function () {
+    // the items of the shown layers in drawing order (areas and circles, lines, arrowheads, symbols),
+    // layers in their control order, the date filter applied
+    if (this._ranks) { return this._ranks; }
+    var out = [[], [], [], []], lo = this.range ? this.range[0] : -Infinity, hi = this.range ? this.range[1] : Infinity;
+    for (var k in this.groups) {
+      if (!this.visible[k]) { continue; }
+      for (var r = 0; r < 4; r++) {
+        var src = this.items[k][r];
+        for (var i = 0; i < src.length; i++) {
+          var d = src[i].day;
+          if (d === null || (d >= lo && d <= hi)) { out[r].push(src[i]); }
+        }
+      }
+    }
+    this._ranks = out;
+    return out;
   };
 
   Ctx.prototype.detail = function (i) {
     return this.details ? this.details[i] : null;
   };
 
-  Ctx.prototype.openPopup = function (layer, latlng) {
+  Ctx.prototype.openPopup = function (it, latlng) {
     var self = this;
-    if (!layer || layer._gmDetail < 0) { return; }
-    var at = layer.getLatLng ? layer.getLatLng() : latlng;
+    if (!it || it.d < 0) { return; }
+    var at = it.ll ? L.latLng(it.ll) : latlng;
     var show = function () {
-      var d = self.detail(layer._gmDetail);
+      var d = self.detail(it.d);
       if (!d) { return; }
       L.popup({maxWidth: 380, minWidth: 240, maxHeight: 360, autoPanPadding: [30, 30], className: "gm-leaflet-popup"})
         .setLatLng(at).setContent(popupNode(d)).openOn(self.map);
@@ -266,30 +507,13 @@
   };
 
   Ctx.prototype.order = function () {
-    // areas and circles below, lines and arrowheads in the middle, symbols on top (toggling a layer on
-    // re-adds it last to the canvas, so restore the order after every change)
-    var all = [], k;
-    for (k in this.groups) {
-      if (this.map.hasLayer(this.groups[k])) { this.groups[k].eachLayer(function (l) { all.push(l); }); }
-    }
-    var rank = {a: 0, c: 0, l: 1, h: 2, p: 3};
-    for (var pass = 3; pass >= 0; pass--) {
-      for (var i = 0; i < all.length; i++) {
-        if (rank[all[i]._gmKind] === pass && all[i]._renderer) { all[i].bringToBack(); }
-      }
-    }
+    this._ranks = null;
+    this.canvas.redraw();
   };
 
   Ctx.prototype.filter = function (lo, hi) {
     // show events dated lo..hi (day numbers), undated ones always
-    for (var k in this.groups) {
-      var g = this.groups[k], items = this.items[k];
-      g.clearLayers();
-      for (var i = 0; i < items.length; i++) {
-        var d = items[i]._gmDay;
-        if (d === null || (d >= lo && d <= hi)) { g.addLayer(items[i]); }
-      }
-    }
+    this.range = [lo, hi];
     this.order();
   };
 
