@@ -1,7 +1,8 @@
 """The `geomap` command line. Thin: it parses arguments and calls the library; only this module knows argv.
 
-Exit codes: 0 everything processed; 1 some inputs were skipped (warnings printed, outputs still written);
-2 usage error or nothing could be processed.
+Exit codes: 0 everything processed; 1 some inputs were skipped or repaired (one warning line each, outputs
+still written); 2 usage error, or nothing could be processed (nothing written); 130 interrupted (outputs
+already written are intact). ``geomap --debug COMMAND ...`` shows tracebacks instead of one-line errors.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main"]
 
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the user gets one line, not a traceback, unless --debug
         if args.debug:
             raise
-        print(f"geomap: error: {exc}", file=sys.stderr)
+        print(f"geomap: error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return 2
 
 
@@ -173,6 +175,7 @@ def _extract(args: argparse.Namespace) -> int:
     if got is None:
         return 2
     events, summary = got
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     return _finish(summary, [write_geojson(events, args.output)])
 
 

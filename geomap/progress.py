@@ -119,7 +119,7 @@ class Progress:
         if reason is not None:
             self.summary.skipped[reason] += 1
         if not self.quiet_warnings:
-            self._print(line)
+            self._print(f"geomap: warning: {line}")
 
     def unchanged(self, n: int) -> None:
         """``n`` more reports were found unchanged in the store (set, not added: pass the store's counter)."""
@@ -141,7 +141,7 @@ class Progress:
         if res.error is not None:
             s.failed += 1
             s.skipped["extraction failed"] += 1
-            self._print(f"{res.report_id}: {res.error}; skipped")
+            self._print(f"geomap: warning: {res.report_id}: extraction failed: {res.error.strip().splitlines()[-1]}; skipped")
         if self._bar is not None:
             self._bar.update(1)
             dt = time.perf_counter() - self._t0

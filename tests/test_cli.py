@@ -1,0 +1,59 @@
+"""`geomap map` and `geomap extract` as a user runs them: outputs, warnings, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geomap.cli import main
+
+REPORT = ("KYIV, Feb 17 - Russian occupation troops shelled the settlement of Stanytsia Luhanska early "
+          "Thursday, the Ukrainian armed forces said.\n")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    d = tmp_path / "reports"
+    d.mkdir()
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    (d / "a.txt.meta.json").write_text(json.dumps({"published": "2022-02-17", "outlet": "Wire"}))
+    return d
+
+
+def test_map_writes_every_output_and_exits_0(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["map", str(corpus), "--out", str(out), "--no-png"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["events.csv", "events.geojson", "events.gpkg", "map.html", "map_embed.html", "unresolved.csv"]
+    fc = json.loads((out / "events.geojson").read_text())
+    shelling = [f for f in fc["features"] if f["properties"]["event_type"] == "shelling"]
+    assert shelling and shelling[0]["properties"]["date"] == "2022-02-17"
+    assert "events:" in capsys.readouterr().err
+
+
+def test_a_bad_file_is_one_warning_and_exit_1(corpus, tmp_path, capsys):
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    out = tmp_path / "out"
+    assert main(["extract", str(corpus), "-o", str(out / "e.geojson")]) == 1
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if line.startswith("geomap: warning: ")]
+    assert len(warnings) == 1 and "broken.txt" in warnings[0]
+    assert json.loads((out / "e.geojson").read_text())["features"]
+
+
+def test_nothing_readable_or_a_bad_date_is_exit_2_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["map", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert main(["extract", str(tmp_path), "--date", "2022-02-30", "-o", str(out / "e.geojson")]) == 2
+    err = capsys.readouterr().err
+    assert "--date" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_jobs_give_byte_identical_output(corpus, tmp_path):
+    (corpus / "b.txt").write_text("Artillery shelled Kharkiv overnight on Tuesday, officials said.\n")
+    a, b = tmp_path / "a.geojson", tmp_path / "b.geojson"
+    assert main(["extract", str(corpus), "-o", str(a), "--date", "2022-02-17"]) == 0
+    assert main(["extract", str(corpus), "-o", str(b), "--date", "2022-02-17", "--jobs", "2"]) == 0
+    assert a.read_bytes() == b.read_bytes()
