@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
             mode.add_argument("--online", dest="online", action="store_true",
                               help="add OpenStreetMap tiles under the offline basemap (needs a network to show)")
             sp.add_argument("--no-png", dest="png", action="store_false", help="skip the static map.png")
+            sp.set_defaults(online=False)
         if name == "extract":
             sp.add_argument("-o", "--output", default="events.geojson")
         if name in ("map", "extract"):

@@ -30,6 +30,15 @@ def test_map_writes_every_output_and_exits_0(corpus, tmp_path, capsys):
     shelling = [f for f in fc["features"] if f["properties"]["event_type"] == "shelling"]
     assert shelling and shelling[0]["properties"]["date"] == "2022-02-17"
     assert "events:" in capsys.readouterr().err
+    page = (out / "map.html").read_text()
+    assert "tile.openstreetmap.org" not in page  # offline is the default: no tile requests
+
+
+def test_online_adds_attributed_tiles(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert main(["map", str(corpus), "--out", str(out), "--no-png", "--online"]) == 0
+    page = (out / "map.html").read_text()
+    assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page
 
 
 def test_a_bad_file_is_one_warning_and_exit_1(corpus, tmp_path, capsys):
