@@ -121,6 +121,7 @@ def _prominence(kind: Kind, population: int, importance: float) -> float:
 
 
 _KINDS = {k.value: k for k in Kind}
+_POPULATED = Kind.POPULATED_PLACE.value
 _DIRECT = frozenset({_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT})
 _WITH_STRIPPED = _DIRECT | {_index.CLS_STRIPPED}
 _PHON_ONLY = frozenset({_index.CLS_PHONETIC})
@@ -187,16 +188,11 @@ class _Memory:
         self.source_names = _lines(blobs["source_names"])
         self.has_geom = blobs["has_geom"]
         self.n = len(self.keys)
-        # key -> index of its first entry: a hash probe instead of a bisection over ~2M scattered strings
-        # (the keys are sorted, so writing them last-to-first leaves each key's first index).
-        self.first = dict(zip(reversed(self.keys), range(self.n - 1, -1, -1)))
 
     def rows(self, key: str) -> list[tuple[int, str, int]]:
         """(class, matched name, pid) of every entry under ``key``."""
-        i = self.first.get(key)
-        if i is None:
-            return []
         keys = self.keys
+        i = bisect_left(keys, key)
         out = []
         while i < self.n and keys[i] == key:
             pid = self.pids[i]
@@ -227,6 +223,7 @@ class Gazetteer:
         self._pid_of: dict[str, int] = {}
         self._buckets: dict[str, list[str]] = {}
         self._cache: dict[tuple, LookupResult] = {}
+        self._own_sounds: dict[str, frozenset[str]] = {}  # a place name -> its phonetic keys (for aliases)
         self._trees: dict[str, tuple] = {}
         self._mem: _Memory | None = None
         self._sql_rows = _SqlRows(self._con)
@@ -538,8 +535,7 @@ class Gazetteer:
                 break
         # An admin-1 unit named after its centre ("Kherson" for Kherson Oblast) yields to the town itself when
         # the town matched too, unless the query asked for a region.
-        centres = {(light[pid][2], light[pid][7]) for pid in hits
-                   if light[pid][1] == Kind.POPULATED_PLACE.value and light[pid][7]}
+        centres: set[tuple[str, str]] | None = None  # built when an admin-1 unit is among the hits
         scored = []
         for pid, (q, m, name, sim) in hits.items():
             pname, kind_s, country, population, lat, lon, importance, _ = light[pid]
@@ -558,11 +554,20 @@ class Gazetteer:
             if q == _Q_PHONETIC and spelled:
                 factor *= _PHONETIC_BESIDE_EXACT
             if q >= _Q_TRANSLIT and name != pname:
-                own = {phonetic(fold(pname))} | {phonetic(r) for r in romanize(pname)}
-                if not (own & phon_keys):
+                own = self._own_sounds.get(pname)
+                if own is None:
+                    own = frozenset({phonetic(fold(pname))} | {phonetic(r) for r in romanize(pname)})
+                    if len(self._own_sounds) >= _CACHE_MAX:
+                        self._own_sounds.clear()
+                    self._own_sounds[pname] = own
+                if own.isdisjoint(phon_keys):
                     factor *= _FOREIGN_ALIAS
-            if kind is Kind.ADMIN1 and hint is None and (country, pname) in centres:
-                factor *= _ADMIN_NAMED_AFTER_CENTRE
+            if kind is Kind.ADMIN1 and hint is None:
+                if centres is None:
+                    centres = {(light[p][2], light[p][7]) for p in hits
+                               if light[p][1] == _POPULATED and light[p][7]}
+                if (country, pname) in centres:
+                    factor *= _ADMIN_NAMED_AFTER_CENTRE
             if hint == "village" and population > _VILLAGE_MAX_POP:
                 factor *= _BIG_FOR_A_VILLAGE
             if m is Match.FUZZY and cc is not None and country not in (cc, ""):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -386,10 +386,9 @@ def arrowheads(
     ends = np.cumsum(counts) - 1
     starts = ends - counts + 1
     tips = xy[ends]
-    # drop repeated vertices at the end (as np.allclose(v, tip, atol=1e-12)): the direction comes from the
-    # last real segment
-    tip_of = tips[idx]
-    same = np.all(np.abs(xy - tip_of) <= 1e-12 + 1e-5 * np.abs(tip_of), axis=1)
+    # drop repeated vertices at the end: the direction comes from the last real segment (only exact
+    # repeats: a relative tolerance would call a vertex 30 m from the tip a repeat, and refuse short lines)
+    same = np.all(np.abs(xy - tips[idx]) <= 1e-12, axis=1)
     pos = np.arange(len(xy))
     cand = np.where(same | (pos == ends[idx]), -1, pos)
     k = np.maximum.reduceat(cand, starts)
@@ -436,18 +435,35 @@ def _lines(g: BaseGeometry) -> list[LineString]:
     return []
 
 
+ARROW_TYPES = ("axis", "movement", "naval", "air")
+
+
+def _arrow_lines(event: Event) -> list[LineString]:
+    """The lines of ``event`` that carry an arrowhead (in the order :func:`style_event` draws them)."""
+    g = event.geometry
+    if g.geom_type not in ("LineString", "MultiLineString") or event.event_type not in ARROW_TYPES:
+        return []
+    return [line for line in _lines(g) if len(line.coords) >= 2 and line.length > 0]
+
+
 def style_event(event: Event) -> Styled:
     """The layer and the parts of one event."""
+    return _style_event(event, None)
+
+
+def _style_event(event: Event, heads: Iterator[tuple[Polygon, LineString]] | None) -> Styled:
+    """:func:`style_event` taking the arrowheads of the event's arrow lines from ``heads`` (precomputed for
+    many events at once by :func:`arrowheads`) when given."""
     layer = layer_key(event)
     et, st, ph = event.event_type, event.status, event.phase
     g = event.geometry
     parts: list[Part] = []
     gt = g.geom_type
     if gt in ("LineString", "MultiLineString"):
-        arrow = et in ("axis", "movement", "naval", "air")
+        arrow = et in ARROW_TYPES
         for line in _lines(g):
             if arrow and len(line.coords) >= 2 and line.length > 0:
-                head, shaft = arrowhead(line)
+                head, shaft = next(heads) if heads is not None else arrowhead(line)
                 parts.append(Part("line", shaft, simplestyle(et, st, ph, "line", layer)))
                 parts.append(Part("arrowhead", head, simplestyle(et, st, ph, "arrowhead", layer)))
             else:
@@ -507,13 +523,16 @@ def build_layers(
     Raises ValueError on two events with the same id: the id is what exports and links rely on."""
     by_layer: dict[str, list[Styled]] = {s.key: [] for s in LAYER_SPECS}
     seen: set[str] = set()
-    for ev in events:
+    evs = list(events)
+    for ev in evs:
         if not isinstance(ev, Event):
             raise TypeError(f"expected geomap.Event, got {type(ev).__name__}")
         if ev.id in seen:
             raise ValueError(f"duplicate event id {ev.id!r}")
         seen.add(ev.id)
-        st = style_event(ev)
+    heads = iter(arrowheads([line for ev in evs for line in _arrow_lines(ev)]))
+    for ev in evs:
+        st = _style_event(ev, heads)
         by_layer[st.layer].append(st)
     for u in unresolved:
         item = u if isinstance(u, Unresolved) else Unresolved.from_dict(u)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -436,6 +437,19 @@ _CAPTION_RE = re.compile(
     r"\bShutterstock\b|^TOPSHOT\b|Press Service via AP|Pool Photo|\(File photo|\bEPA-EFE\b",
     re.MULTILINE,
 )
+# Every alternative of _CAPTION_RE contains one of these literals: a line holding none of them cannot match, and
+# testing for them is much cheaper than running the regex along every line.
+_CAPTION_LITERALS = ("(", "Getty Images", "AFP", "MANDATORY CREDIT", "REUTERS/", "Reuters/", "Photo:", "Shutterstock",
+                     "TOPSHOT", "Press Service via AP", "via AP)", "Pool Photo", "EPA-EFE")
+
+
+def _caption_in(s: str) -> bool:
+    for lit in _CAPTION_LITERALS:
+        if lit in s:
+            return _CAPTION_RE.search(s) is not None
+    return False
+
+
 _BOILERPLATE_RE = re.compile(
     r"^\s*(?:READ (?:ALSO|MORE)\b|Read (?:more|the full story)\b|Related article\b|Related:|Go Deeper\b|"
     r"You May Also Like\b|Recommended for you\b|Subscribe\b|Sign up\b|Click to\b|Share this\b|Follow us\b|"
@@ -702,26 +716,29 @@ _SENT_START_RE = re.compile(r"(?:^|[.!?:;\n\r…])[ \t\"“”‘'(\[*•·–�
 
 
 def _tokenise(text: str) -> list[_Tok]:
-    from bisect import bisect_right
-
-    newlines = [m.start() for m in re.finditer("\n", text)]
     # positions right after a sentence end or a line start (spaces, quotes, brackets and bullets skipped)
     starts = {m.end() for m in _SENT_START_RE.finditer(text)}
     toks: list[_Tok] = []
     append = toks.append
     n = len(text)
+    line = 0  # newlines before the token (tokens come in order, so count as we go)
+    nl = text.find("\n")
     for m in _TOKEN_RE.finditer(text):
-        s, e = m.span()
+        s = m.start()
         w = m.group()
+        e = s + len(w)
+        while 0 <= nl < s:
+            line += 1
+            nl = text.find("\n", nl + 1)
         poss = False
-        if len(w) > 2 and w[-1] in "sS" and w[-2] in "'’":
-            w = w[:-2]
-            e -= 2
-            poss = True
-        elif e < n and text[e] in "'’" and w[-1] in "sS" and (e + 1 >= n or not text[e + 1].isalpha()):
-            poss = True  # "Harris’ trip"
-        append(_Tok(s, e, w, w[0].isupper(), len(w) > 1 and w.isupper(), s in starts, poss,
-                    bisect_right(newlines, s) if newlines else 0))
+        if w[-1] in "sS":
+            if len(w) > 2 and w[-2] in "'’":
+                w = w[:-2]
+                e -= 2
+                poss = True
+            elif e < n and text[e] in "'’" and (e + 1 >= n or not text[e + 1].isalpha()):
+                poss = True  # "Harris’ trip"
+        append(_Tok(s, e, w, w[0].isupper(), len(w) > 1 and w.isupper(), s in starts, poss, line))
     return toks
 
 
@@ -857,9 +874,9 @@ class _Recogniser:
         masks: list[tuple[int, int]] = []  # caption / credit / boilerplate stretches: not read for places
         for ln, (a, b) in enumerate(lines):
             s = text[a:b]
-            if _BOILERPLATE_RE.match(s) or (len(s) <= 600 and _CAPTION_RE.search(s)):
+            if _BOILERPLATE_RE.match(s) or (len(s) <= 600 and _caption_in(s)):
                 masks.append((a, b))  # a caption paragraph or a "Read more" line
-            elif len(s) > 600:
+            elif len(s) > 600 and _caption_in(s):
                 # a long paragraph (or a whole article on one line): mask only the sentence with the credit
                 for m in _CAPTION_RE.finditer(s):
                     lo = max(s.rfind(". ", 0, m.start()), s.rfind("\n", 0, m.start())) + 1
@@ -875,13 +892,26 @@ class _Recogniser:
             word = m.group("place")
             if len(word.replace(".", "")) >= 3 and not word.isdigit():
                 datelines[text.count("\n", 0, m.start())] = (m.start("place"), m.end("qual") if m.group("qual") else m.end("place"))
+        # the masked stretches as disjoint sorted intervals, so a token finds its one candidate by bisection
+        m_starts: list[int] = []
+        m_ends: list[int] = []
+        for a, b in sorted(masks):
+            if a >= b:
+                continue
+            if m_ends and a <= m_ends[-1]:
+                m_ends[-1] = max(m_ends[-1], b)
+            else:
+                m_starts.append(a)
+                m_ends.append(b)
         for t in toks:
             if t.line in headlines:
                 t.sent = True
             if t.upper and t.line not in datelines and t.text not in _ABBREV_PLACES:
                 t.sent = True
-            if masks and any(a <= t.start < b for a, b in masks):
-                t.label, t.reason = "caption", "photo caption or boilerplate line"
+            if m_starts:
+                k = bisect_right(m_starts, t.start) - 1
+                if k >= 0 and t.start < m_ends[k]:
+                    t.label, t.reason = "caption", "photo caption or boilerplate line"
         self.datelines = datelines
         self.mid_caps = {t.text for t in toks if t.cap and not t.sent}
         runs = self._runs()

@@ -15,13 +15,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import html
 import json
 import logging
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import Any
 
 import folium
 import numpy as np
+import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.map import Layer as _FoliumLayer
 from folium.template import Template
@@ -37,7 +40,6 @@ from geomap.basemap import Basemap, default_basemap
 from geomap.event import Event
 from geomap.layers import (
     GEO_PRECISION_LABELS,
-    LAYER_SPECS,
     SHAPES,
     SPECS,
     Layer,
@@ -49,7 +51,7 @@ from geomap.layers import (
     simplestyle,
 )
 
-__all__ = ["render", "to_html", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX"]
+__all__ = ["render", "to_html", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS"]
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,51 @@ def _poly_latlngs(g: Any) -> list:
     return [one(p) for p in g.geoms]
 
 
+def _pairs(g: np.ndarray) -> list[list[float]]:
+    """(n, 2) lon/lat -> [[lat, lng], ...] rounded to 5 decimals (~1 m)."""
+    return np.round(g[:, 1::-1], 5).tolist()
+
+
+def _bulk_latlngs(codes: Sequence[str], geoms: Sequence[Any]) -> list[Any]:
+    """The Leaflet coordinates of many parts at once: ``[lat, lng]`` for points and circles, a list of them
+    for lines, rings (without the closing vertex) for polygons and lists of those for multipolygons.
+    The same numbers as rounding each part on its own (:func:`_latlngs`, :func:`_poly_latlngs`)."""
+    out: list[Any] = [None] * len(codes)
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = list(geoms)
+    kinds = np.asarray(codes)
+    types = np.where(shapely.is_empty(arr), -1, shapely.get_type_id(arr))
+    pt = np.flatnonzero(((kinds == "p") | (kinds == "c")) & (types == 0))
+    if len(pt):
+        xy = np.round(shapely.get_coordinates(arr[pt])[:, 1::-1], 5).tolist()
+        for i, c in zip(pt.tolist(), xy):
+            out[i] = c
+    ln = np.flatnonzero((kinds == "l") & (types == 1))
+    simple = np.flatnonzero(((kinds == "h") | (kinds == "a")) & (types == 3))
+    if len(simple):
+        simple = simple[shapely.get_num_interior_rings(arr[simple]) == 0]
+    for idx, closed in ((ln, False), (simple, True)):
+        if not len(idx):
+            continue
+        g = arr[idx] if not closed else shapely.get_exterior_ring(arr[idx])
+        xy, which = shapely.get_coordinates(g, return_index=True)
+        flat = _pairs(xy)
+        bounds = np.searchsorted(which, np.arange(len(idx) + 1)).tolist()
+        for j, i in enumerate(idx.tolist()):
+            a, b = bounds[j], bounds[j + 1]
+            out[i] = [flat[a : b - 1]] if closed else flat[a:b]
+    for i, c in enumerate(out):  # anything else (holes, multipolygons, odd geometries): one by one
+        if c is None:
+            code, g = codes[i], geoms[i]
+            if code in ("p", "c"):
+                out[i] = [_r(g.y), _r(g.x)]
+            elif code == "l":
+                out[i] = _latlngs(g.coords)
+            else:
+                out[i] = _poly_latlngs(g)
+    return out
+
+
 def _leaflet_style(kind: str, s: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "point":
         shape = s.get("symbol-shape", "circle")
@@ -141,7 +188,13 @@ def _leaflet_style(kind: str, s: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _detail(st: Styled, layer_label: str) -> dict[str, Any]:
+# The fields of an event's popup details, in the order the payload lists them (the browser zips them back
+# into an object when a popup opens: no per-event key names in the file).
+DETAIL_FIELDS = ("id", "kind", "layer", "title", "date", "date_precision", "date_inferred", "places",
+                 "precision", "status", "claimed_by", "phase", "units", "flags", "sources", "n_reports")
+
+
+def _detail(st: Styled, layer_label: str) -> list[Any] | dict[str, Any]:
     if st.unresolved is not None:
         u = st.unresolved
         return {"unresolved": True, "text": u.text, "reason": u.reason, "report": u.report, "start": u.start,
@@ -152,24 +205,25 @@ def _detail(st: Styled, layer_label: str) -> dict[str, Any]:
     precision = GEO_PRECISION_LABELS[e.geo_precision]
     if e.uncertainty_m:
         precision += f", \u00b1{e.uncertainty_m / 1000:.1f} km"
-    return {
-        "id": e.id,
-        "kind": spec.label if spec else e.event_type,
-        "layer": layer_label if st.layer in ("region", "unresolved") else "",
-        "title": e.title,
-        "date": e.date,
-        "date_precision": e.date_precision,
-        "date_inferred": e.date_inferred,
-        "places": [[p.text, p.name, p.gazetteer_id, p.role] for p in e.places],
-        "precision": precision,
-        "status": e.status,
-        "claimed_by": list(e.claimed_by),
-        "phase": e.phase,
-        "units": list(e.units),
-        "flags": list(e.flags),
-        "sources": [[s.report, s.quote, s.url, s.outlet, s.published, s.start, s.end] for s in e.sources],
-        "n_reports": len({s.report for s in e.sources}),
-    }
+    sources = e.sources
+    return [
+        e.id,
+        spec.label if spec else e.event_type,
+        layer_label if st.layer in ("region", "unresolved") else "",
+        e.title,
+        e.date,
+        e.date_precision,
+        e.date_inferred,
+        [[p.text, p.name, p.gazetteer_id, p.role] for p in e.places],
+        precision,
+        e.status,
+        list(e.claimed_by),
+        e.phase,
+        list(e.units),
+        list(e.flags),
+        [[s.report, s.quote, s.url, s.outlet, s.published, s.start, s.end] for s in sources],
+        len({s.report for s in sources}),
+    ]
 
 
 def _label_point(e: Event) -> tuple[tuple[float, float], str] | None:
@@ -206,13 +260,17 @@ def payload(
     the date range and the basemap."""
     styles: list[dict[str, Any]] = []
     style_index: dict[tuple[str, Any], int] = {}
-    details: list[dict[str, Any]] = []
+    details: list[Any] = []
+    # first pass: the parts in drawing order; their coordinates are then rounded in bulk (one shapely call
+    # per kind of geometry), not part by part
+    rows: list[tuple[int, list[Any], str, Any, int, int, int | None, float]] = []
     out_layers = []
-    for layer in layers:
-        items = []
+    for li, layer in enumerate(layers):
+        items: list[Any] = []
+        label = layer.spec.label
         for st in layer.items:
             di = len(details)
-            details.append(_detail(st, layer.spec.label))
+            details.append(_detail(st, label))
             day = st.day
             for part in st.parts:
                 key = (part.kind, part.style)
@@ -220,19 +278,16 @@ def payload(
                 if si is None:
                     si = style_index[key] = len(styles)
                     styles.append(_leaflet_style(part.kind, part.style))
-                g = part.geometry
-                code = KIND_CODES[part.kind]
-                if code in ("p", "c"):
-                    coords: Any = [_r(g.y), _r(g.x)]
-                elif code == "l":
-                    coords = _latlngs(g.coords)
-                else:
-                    coords = _poly_latlngs(g)
-                item: list[Any] = [code, coords, si, di if part.interactive else -1, day]
-                if code == "c":
-                    item.append(round(part.radius_m))
-                items.append(item)
+                rows.append((li, items, KIND_CODES[part.kind], part.geometry, si,
+                             di if part.interactive else -1, day, part.radius_m))
         out_layers.append({"key": layer.key, "name": layer.name, "show": layer.show, "items": items})
+    coords = _bulk_latlngs([r[2] for r in rows], [r[3] for r in rows])
+    for (li, items, code, _g, si, di, day, radius), c in zip(rows, coords):
+        item: list[Any] = [code, c, si, di, day]
+        if code == "c":
+            item.append(round(radius))
+        items.append(item)
+    del rows
 
     days = [d for d in (day_number(e.date) for e in events) if d is not None]
     bounds = events_bounds(list(events))
@@ -260,6 +315,7 @@ def payload(
         "shapes": {k: [[list(map(list, pts)), closed, fill, stroke] for pts, closed, fill, stroke in v]
                    for k, v in SHAPES.items()},
         "styles": styles,
+        "detail_fields": list(DETAIL_FIELDS),
         "layers": out_layers,
         "labels": labels,
         "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
@@ -397,18 +453,28 @@ class GeomapMap(folium.Map):
     default_css: list[tuple[str, str]] = []
 
 
+class _Raw(Element):
+    """Text that goes into the page as it is. (branca compiles the output of every MacroElement macro as a
+    new Jinja template: with a payload of report text that is slow at 100k events and would evaluate any
+    ``{{ ... }}`` a report contains. The text here is already safe for its place: see _json_for_script.)"""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
 class _Assets(MacroElement):
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-<link rel="icon" href="data:,">
-<style>{{ this.leaflet_css }}</style>
-<script>{{ this.leaflet_js }}</script>
-<style>{{ this.geomap_css }}</style>
-<script>{{ this.geomap_js }}</script>
-        {% endmacro %}
-        """
-    )
+    _template = Template("")
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure)
+        figure.header.add_child(_Raw(
+            f'<link rel="icon" href="data:,">\n<style>{self.leaflet_css}</style>\n<script>{self.leaflet_js}</script>\n'
+            f'<style>{self.geomap_css}</style>\n<script>{self.geomap_js}</script>'), name=self.get_name())
 
     def __init__(self) -> None:
         super().__init__()
@@ -424,9 +490,6 @@ class _Assets(MacroElement):
 class _Data(MacroElement):
     _template = Template(
         """
-        {% macro html(this, kwargs) %}
-<script type="application/json" id="{{ this.get_name() }}">{{ this.json }}</script>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
     var {{ this.get_name() }} = geomap.init({{ this._parent.get_name() }},
         JSON.parse(document.getElementById({{ this.get_name()|tojson }}).textContent));
@@ -438,6 +501,13 @@ class _Data(MacroElement):
         super().__init__()
         self._name = "GeomapData"
         self.json = _json_for_script(data)
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure)
+        figure.html.add_child(_Raw(f'<script type="application/json" id="{self.get_name()}">{self.json}</script>'),
+                              name=self.get_name())
+        super().render(**kwargs)
 
 
 class _EventLayer(_FoliumLayer):
@@ -503,6 +573,34 @@ def render(
     ``offline=True`` (default) makes no request at all; ``basemap`` is a :class:`Basemap`, None to build one
     from the default gazetteer (offline mode only; skipped with a warning if it cannot be opened) or False
     for none. ``unresolved`` items with a point show in the off-by-default layer. ``title`` heads the map."""
+    with _gc_paused():
+        return _render(events, offline=offline, basemap=basemap, unresolved=unresolved, title=title, tiles=tiles,
+                       details_inline_max=details_inline_max)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a map is built: it makes millions of small acyclic objects, and
+    the collector's passes over them cost a fifth of the build at 100k events."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _render(
+    events: Iterable[Event],
+    *,
+    offline: bool,
+    basemap: Basemap | bool | None,
+    unresolved: Iterable[Unresolved | Mapping[str, Any]],
+    title: str | None,
+    tiles: str,
+    details_inline_max: int,
+) -> folium.Map:
     evs = sorted(events, key=lambda e: e.id)
     unres = [u if isinstance(u, Unresolved) else Unresolved.from_dict(u) for u in unresolved]
     layers = build_layers(evs, unres)
@@ -542,4 +640,5 @@ def render(
 
 def to_html(m: folium.Map) -> str:
     """The complete, self-contained HTML document of a map made by :func:`render`."""
-    return m.get_root().render()
+    with _gc_paused():
+        return m.get_root().render()

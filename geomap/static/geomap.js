@@ -72,7 +72,7 @@
       }
     }
     var st = styles[it[2]];
-    if (!st._dash) { st._dash = dashes(st.dashArray); }
+    if (!st._dash) { st._dash = dashes(st.dashArray); st._id = it[2]; }
     return {k: kind, s: st, d: it[3], day: it[4], r: it[5] || 0, g: g, bb: bb, ll: kind === "p" ? it[1] : null};
   }
 
@@ -134,6 +134,7 @@
       var map = this._map;
       if (!map || !this._bounds) { return; }
       var b = this._bounds, sz = b.getSize(), m = global.devicePixelRatio > 1 ? 2 : 1, cv = this._canvas, c = this._ctx;
+      if (m !== this._m) { this._m = m; this._sprites = null; }
       cv.width = m * sz.x;
       cv.height = m * sz.y;
       cv.style.width = sz.x + "px";
@@ -165,13 +166,46 @@
       return !(it.g[0] + rr < x0 || it.g[0] - rr > x1 || it.g[1] + rr < y0 || it.g[1] - rr > y1);
     },
 
+    _sprite: function (key, half, paint) {
+      // a symbol drawn once on its own canvas and then copied to every position that uses it: at whole
+      // pixels (where Leaflet puts symbols too) the copy is the same pixels as drawing it there again
+      var cache = this._sprites || (this._sprites = {}), sp = cache[key];
+      if (!sp) {
+        var m = this._m, cv = document.createElement("canvas");
+        cv.width = cv.height = 2 * half * m;
+        var c = cv.getContext("2d");
+        c.setTransform(m, 0, 0, m, 0, 0);
+        paint(c, half, half);
+        sp = cache[key] = cv;
+      }
+      return sp;
+    },
+
     _drawItem: function (c, it, W, ox, oy) {
-      var o = it.s, k = it.k;
-      if (k === "p") { this._drawSymbol(c, it.g[0] * W - ox, it.g[1] * W - oy, o); return; }
-      c.beginPath();
+      var o = it.s, k = it.k, self = this;
+      if (k === "p") {
+        var px = Math.round(it.g[0] * W - ox), py = Math.round(it.g[1] * W - oy);
+        var half = Math.ceil(Math.max(o.radius, 1) * 1.5 + o.weight + 2);
+        var sp = this._sprite(o._id + "p", half, function (sc, x, y) { self._drawSymbol(sc, x, y, o); });
+        c.globalAlpha = 1;
+        c.drawImage(sp, px - half, py - half, 2 * half, 2 * half);
+        return;
+      }
       if (k === "c") {
-        c.arc(it.g[0] * W - ox, it.g[1] * W - oy, this._circleRadius(it, W), 0, Math.PI * 2, false);
-      } else {
+        var cx = Math.round(it.g[0] * W - ox), cy = Math.round(it.g[1] * W - oy), rad = this._circleRadius(it, W);
+        if (rad < 48) {  // small circles (most of them when zoomed out) as sprites, radius to a quarter pixel
+          rad = Math.round(rad * 4) / 4;
+          var h2 = Math.ceil(rad + o.weight + 2);
+          var sc = this._sprite(o._id + "c" + rad, h2, function (g, x, y) { self._pathCircle(g, x, y, rad, o); });
+          c.globalAlpha = 1;
+          c.drawImage(sc, cx - h2, cy - h2, 2 * h2, 2 * h2);
+          return;
+        }
+        this._pathCircle(c, cx, cy, rad, o);
+        return;
+      }
+      c.beginPath();
+      {
         for (var j = 0; j < it.g.length; j++) {
           var a = it.g[j];
           for (var q = 0; q < a.length; q += 2) {
@@ -181,6 +215,16 @@
           if (k !== "l") { c.closePath(); }
         }
       }
+      this._fillStroke(c, o);
+    },
+
+    _pathCircle: function (c, x, y, r, o) {
+      c.beginPath();
+      c.arc(x, y, r, 0, Math.PI * 2, false);
+      this._fillStroke(c, o);
+    },
+
+    _fillStroke: function (c, o) {
       if (c.setLineDash) { c.setLineDash(o._dash); }
       if (o.fill) { c.globalAlpha = o.fillOpacity; c.fillStyle = o.fillColor; c.fill("evenodd"); }
       if (o.weight !== 0) {
@@ -471,8 +515,9 @@
   };
 
   Ctx.prototype.visibleRanks = function () {
-    // the items of the shown layers in drawing order (areas and circles, lines, arrowheads, symbols),
-    // layers in their control order, the date filter applied
+    // the items of the shown layers in drawing order (areas and circles, lines, arrowheads, symbols) and,
+    // within each of these ranks, the layers first in the control (and their first items) on top; the date
+    // filter applied
     if (this._ranks) { return this._ranks; }
     var out = [[], [], [], []], lo = this.range ? this.range[0] : -Infinity, hi = this.range ? this.range[1] : Infinity;
     for (var k in this.groups) {
@@ -485,12 +530,18 @@
         }
       }
     }
+    for (var q = 0; q < 4; q++) { out[q].reverse(); }
     this._ranks = out;
     return out;
   };
 
   Ctx.prototype.detail = function (i) {
-    return this.details ? this.details[i] : null;
+    // an event's details are a list in the order of data.detail_fields (unresolved items: an object)
+    var d = this.details ? this.details[i] : null, f = this.data.detail_fields;
+    if (!Array.isArray(d) || !f) { return d || null; }
+    var o = {};
+    for (var j = 0; j < f.length; j++) { o[f[j]] = d[j]; }
+    return o;
   };
 
   Ctx.prototype.openPopup = function (it, latlng) {

@@ -1,0 +1,105 @@
+"""The HTML map's payload and document: compact, deterministic, escaped, the same drawing as the parts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from shapely.geometry import LineString, Point
+
+from geomap.layers import build_layers
+from geomap.render import DETAIL_FIELDS, payload, render, to_html
+from tests.factories import XSS_IMG, XSS_SCRIPT, fake_basemap, make_event, ref, sample_events, sample_unresolved, src
+
+
+def _data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', html, re.S)
+    assert m, "no payload in the page"
+    return json.loads(m.group(1))
+
+
+def test_payload_items_follow_the_parts_with_rounded_lat_lng():
+    evs = sorted(sample_events(), key=lambda e: e.id)
+    layers = build_layers(evs, sample_unresolved())
+    data = payload(layers, evs)
+    assert [lay["key"] for lay in data["layers"]] == [lay.key for lay in layers]
+    for lay, out in zip(layers, data["layers"]):
+        parts = [p for st in lay.items for p in st.parts]
+        assert len(out["items"]) == len(parts)
+        for part, item in zip(parts, out["items"]):
+            code, coords = item[0], item[1]
+            assert code == {"point": "p", "line": "l", "arrowhead": "h", "area": "a", "circle": "c"}[part.kind]
+            if code in ("p", "c"):
+                assert coords == [round(part.geometry.y, 5), round(part.geometry.x, 5)]
+            elif code == "l":
+                assert coords == [[round(y, 5), round(x, 5)] for x, y in part.geometry.coords]
+            else:
+                polys = [part.geometry] if part.geometry.geom_type == "Polygon" else list(part.geometry.geoms)
+                rings = [[[[round(y, 5), round(x, 5)] for x, y in r.coords][:-1]
+                          for r in (p.exterior, *p.interiors)] for p in polys]
+                assert coords == (rings[0] if part.geometry.geom_type == "Polygon" else rings)
+            if code == "c":
+                assert item[5] == round(part.radius_m)
+
+
+def test_popup_details_are_lists_in_field_order_and_unresolved_are_objects():
+    evs = sorted(sample_events(), key=lambda e: e.id)
+    data = payload(build_layers(evs, sample_unresolved()), evs)
+    assert data["detail_fields"] == list(DETAIL_FIELDS)
+    events = [d for d in data["details"] if isinstance(d, list)]
+    assert len(events) == len(evs)
+    first = dict(zip(DETAIL_FIELDS, events[0]))
+    ev = next(e for e in evs if e.id == first["id"])
+    assert first["title"] == ev.title and first["sources"][0][1] == ev.sources[0].quote
+    assert first["n_reports"] == len({s.report for s in ev.sources})
+    assert any(isinstance(d, dict) and d["unresolved"] for d in data["details"])
+
+
+def test_big_details_are_deflated_and_inflate_to_the_same_list():
+    import base64
+    import zlib
+
+    evs = sorted(sample_events(), key=lambda e: e.id)
+    layers = build_layers(evs)
+    small = payload(layers, evs)
+    big = payload(layers, evs, details_inline_max=10)
+    assert "details" not in big
+    assert json.loads(zlib.decompress(base64.b64decode(big["details_z"]))) == small["details"]
+
+
+def test_report_text_never_becomes_markup_or_template_code():
+    hostile = make_event("shelling", "h1", title="Kharkiv {{ 7*7 }} {% raw %}", geometry=Point(36.2, 49.9),
+                         places=(ref("Kharkiv"),),
+                         sources=(src("x.txt", f"Shelled {XSS_IMG} {XSS_SCRIPT} {{{{ 6*7 }}}} early."),))
+    html = to_html(render([hostile], basemap=False))
+    assert XSS_IMG not in html and XSS_SCRIPT not in html
+    assert "{{ 7*7 }}" in html and "{{ 6*7 }}" in html and "{% raw %}" in html  # shown as written, not evaluated
+    d = dict(zip(DETAIL_FIELDS, _data(html)["details"][0]))
+    assert d["title"] == "Kharkiv {{ 7*7 }} {% raw %}" and XSS_IMG in d["sources"][0][1]
+
+
+def test_the_same_events_give_the_same_bytes_whatever_their_order():
+    evs = sample_events()
+    bm = fake_basemap(evs)
+    a = to_html(render(evs, basemap=bm, unresolved=sample_unresolved()))
+    b = to_html(render(list(reversed(evs)), basemap=bm, unresolved=sample_unresolved()))
+    assert a == b
+
+
+def test_layers_in_the_page_and_labels():
+    evs = sample_events()
+    html = to_html(render(evs, basemap=False, unresolved=sample_unresolved()))
+    data = _data(html)
+    for lay in data["layers"]:
+        assert f".layer({json.dumps(lay['key'])})" in html
+    assert data["bounds"] and data["days"]
+    assert len(data["labels"]) <= 60 and all(isinstance(lb[1], str) and lb[1] for lb in data["labels"])
+
+
+def test_arrows_reach_the_page_as_shaft_plus_head():
+    ax = make_event("axis", "ax1", title="Axis", geometry=LineString([(36.0, 50.0), (37.0, 49.0)]),
+                    places=(ref("Kharkiv", role="target"),), sources=(src("r.txt", "q"),))
+    data = _data(to_html(render([ax], basemap=False)))
+    items = data["layers"][0]["items"]
+    assert [it[0] for it in items] == ["l", "h"]
+    assert items[1][1][0][0] == [49.0, 37.0]  # the head's first vertex is the tip (lat, lng)
