@@ -433,25 +433,36 @@ class Gazetteer:
 
         mem = self._memory()
         light: dict[int, tuple] = {}
-        rows = [(key, cls, name, pid) for key in probes for cls, name, pid in mem.rows(key)]
-        for key, cls, name, pid in rows:
+        mem_light = mem.light
+        one_latin = latin[0] if len(latin) == 1 else None
+        # the hot loop of text scanning: what offer() does, written out
+        for key, cls, name, pid in [(key, c, n, p) for key in probes for c, n, p in mem.rows(key)]:
             if pid not in light:
-                light[pid] = mem.light(pid)
+                light[pid] = mem_light(pid)
             for classes, translit in probes[key]:
                 if cls not in classes:
                     continue
-                if cls in (_index.CLS_PHONETIC, _index.CLS_PHONETIC_STRIPPED):
-                    sim = max(fuzz.ratio(k, fold(name)) for k in latin) / 100.0
-                    if sim >= _PHONETIC_MIN_SIMILARITY:
-                        offer(pid, _Q_PHONETIC, Match.TRANSLIT, name, sim)
+                sim = 1.0
+                if cls in _PHON_BOTH:
+                    fname = fold(name)
+                    if one_latin is not None:
+                        sim = fuzz.ratio(one_latin, fname) / 100.0
+                    else:
+                        sim = max(fuzz.ratio(k, fname) for k in latin) / 100.0
+                    if sim < _PHONETIC_MIN_SIMILARITY:
+                        continue
+                    q, m = _Q_PHONETIC, Match.TRANSLIT
                 elif translit or cls == _index.CLS_TRANSLIT:
-                    offer(pid, _Q_TRANSLIT, Match.TRANSLIT, name, 1.0)
+                    q, m = _Q_TRANSLIT, Match.TRANSLIT
                 elif cls == _index.CLS_STRIPPED:
-                    offer(pid, _Q_STRIPPED, Match.FOLDED, name, 1.0)
+                    q, m = _Q_STRIPPED, Match.FOLDED
                 elif name.casefold() == exact_cf:
-                    offer(pid, _Q_EXACT, Match.EXACT, name, 1.0)
+                    q, m = _Q_EXACT, Match.EXACT
                 else:
-                    offer(pid, _Q_MAIN if cls == _index.CLS_MAIN else _Q_ALIAS, Match.FOLDED, name, 1.0)
+                    q, m = (_Q_MAIN if cls == _index.CLS_MAIN else _Q_ALIAS), Match.FOLDED
+                prev = hits.get(pid)
+                if prev is None or q > prev[0]:
+                    hits[pid] = (q, m, name, sim)
         if not hits and fuzzy and phon_keys:
             fkeys = [phonetic(k) for k in latin if strip_kind(k)[0] == k] if hint else phon_keys
             self._fuzzy([k for k in fkeys if k], core if hint else f, hint is not None, offer, light)
