@@ -159,13 +159,18 @@ def _absorb_vague(groups: list[list[Event]]) -> list[list[Event]]:
     precise event of the same type, overlapping date (no slack) and report that lies inside its area and that the same
     report tells later. With two or more such events it stays apart: which one it means is not known."""
     heads = [(g, _combine(g)) for g in groups]
+    by_report: dict[str, list[int]] = {}
+    for j, (_, p) in enumerate(heads):
+        for r in sorted({s.report for s in p.sources}):
+            by_report.setdefault(r, []).append(j)
     absorbed: set[int] = set()
     for i, (g, v) in enumerate(heads):
         if not _vague(v) or not all(p.gazetteer_id for p in v.places):
             continue  # a constructed area (a band along a border) is its own event, not a vague telling
         v_reports = {s.report: s.start for s in v.sources}
         cands = []
-        for j, (h, p) in enumerate(heads):
+        for j in sorted({j for r in v_reports for j in by_report.get(r, ())}):  # only events of v's reports qualify
+            h, p = heads[j]
             if j == i or j in absorbed or _vague(p) or p.event_type != v.event_type or p.phase != v.phase:
                 continue
             if not _dates_ok(v, p, slack_days=0) or not _inside(v, p):
@@ -181,17 +186,49 @@ def _absorb_vague(groups: list[list[Event]]) -> list[list[Event]]:
     return [g for i, (g, _) in enumerate(heads) if i not in absorbed]
 
 
+_CELL_DEG = 1.0
+
+
+def _reach_cells(e: Event) -> tuple[tuple[int, int], ...]:
+    """Grid cells (1 degree) that the area where ``_near`` could match ``e`` touches: its geometry's bounds
+    grown by its uncertainty plus the same-report slack, generously converted to degrees. Two events that are
+    near each other share a cell (each one's area holds the other's geometry), so the merge only compares
+    events that share a place key or a cell instead of every pair. Empty for events that never merge by
+    distance (region-level, axes)."""
+    if e.geo_precision == 3 or e.event_type == "axis":
+        return ()
+    w, s, east, n = e.geometry.bounds
+    reach_m = (e.uncertainty_m + 10000.0) * 1.5
+    dlat = reach_m / 110000.0
+    dlon = reach_m / (110000.0 * max(0.2, math.cos(math.radians(max(abs(s), abs(n))))))
+    x0, x1 = math.floor((w - dlon) / _CELL_DEG), math.floor((east + dlon) / _CELL_DEG)
+    y0, y1 = math.floor((s - dlat) / _CELL_DEG), math.floor((n + dlat) / _CELL_DEG)
+    return tuple((x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1))
+
+
 def merge_events(events: list[Event]) -> list[Event]:
     """Merge events that are one event (single-link clustering in a deterministic order), then give each a
     stable id; output sorted by id. Ids that still collide get a numeric suffix."""
     order = sorted(events, key=lambda e: (e.event_type, e.geo_precision, e.sources[0].report, e.sources[0].start))
     groups: list[list[Event]] = []
+    by_key: dict[tuple, set[int]] = {}
+    by_cell: dict[tuple, set[int]] = {}
     for e in order:
-        home = next((g for g in groups if any(same_event(e, x) for x in g)), None)
+        kind = (e.event_type, e.phase)
+        cells = _reach_cells(e)
+        candidates = set(by_key.get((kind, _key(e)), ()))
+        for c in cells:
+            candidates |= by_cell.get((kind, c), set())
+        # the first group (in creation order) holding a member that is the same event, as a scan of all would find
+        home = next((gi for gi in sorted(candidates) if any(same_event(e, x) for x in groups[gi])), None)
         if home is None:
+            home = len(groups)
             groups.append([e])
         else:
-            home.append(e)
+            groups[home].append(e)
+        by_key.setdefault((kind, _key(e)), set()).add(home)
+        for c in cells:
+            by_cell.setdefault((kind, c), set()).add(home)
     groups = _absorb_vague(groups)
     out: list[Event] = []
     seen: dict[str, int] = {}
