@@ -174,32 +174,15 @@ def _load_mentions():
 
 
 def _load_extract():
-    """``report -> (events, unresolved rows)`` through geomap.run.extract_report, or None if not available."""
-    try:
-        from geomap import run
-    except ImportError as exc:
-        print(f"extract target skipped: geomap.run not importable ({exc})", file=sys.stderr)
+    """``report -> (events, unresolved rows)`` through geomap.run.extract_report, or None without a gazetteer."""
+    from geomap.run import extract_report
+    from geomap.where import Locator
+
+    gz = _gazetteer()
+    if gz is None:
         return None
-    if not hasattr(run, "extract_report"):
-        print("extract target skipped: geomap.run.extract_report not written yet", file=sys.stderr)
-        return None
-    import inspect
-
-    params = inspect.signature(run.extract_report).parameters
-    if len(params) < 2:
-        call = run.extract_report
-    else:
-        gz = _gazetteer()
-        if gz is None:
-            return None
-        kw = {"locator": run.Locator(gz)} if "locator" in params and hasattr(run, "Locator") else {}
-        call = lambda report: run.extract_report(report, gz, **kw)  # noqa: E731
-
-    def events_and_rows(report):
-        out = call(report)
-        return (list(out[0]), list(out[1])) if isinstance(out, tuple) else (list(out), [])
-
-    return events_and_rows
+    locator = Locator(gz)
+    return lambda report: extract_report(report, gz, locator=locator)
 
 
 # -------------------------------------------------------------------------------------------- the parent

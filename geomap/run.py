@@ -159,6 +159,16 @@ def extract_report(report: Report, gz: Any, *, locator: Locator | None = None) -
     return [_public(e) for e in events if _is_event(e)], unresolved
 
 
+_ROW_TEXT_MAX = 200
+
+
+def _row(report: Report, start: int, end: int, reason: str) -> dict:
+    """An unresolved.csv row for a span of the report; a long sentence is cut to its first 200 characters,
+    and ``end`` with it, so that ``text`` is always ``report.text[start:end]``."""
+    end = min(end, start + _ROW_TEXT_MAX)
+    return {"report": report.id, "text": report.text[start:end], "start": start, "end": end, "reason": reason}
+
+
 def _extract_one(report: Report, gz: Any, locator: Locator) -> tuple[list[Event], list[dict]]:
     """extract_report keeping the pipeline's internal properties, which the merge across reports needs."""
     loc = locator
@@ -176,14 +186,12 @@ def _extract_one(report: Report, gz: Any, locator: Locator) -> tuple[list[Event]
     events: list[Event] = []
     detections, unplaced = detect_all(report.text, mentions, ref)
     for s, e, etype in unplaced:
-        unresolved.append({"report": report.id, "text": report.text[s:e][:200], "start": s, "end": e,
-                           "reason": f"{etype}: no place named"})
+        unresolved.append(_row(report, s, e, f"{etype}: no place named"))
     for det in detections:
         locs, reasons = loc.locate(det, report.text)
         if not locs:
             for r in reasons or ["no place for the event"]:
-                unresolved.append({"report": report.id, "text": det.quote[:200], "start": det.start, "end": det.end,
-                                   "reason": f"{det.event_type}: {r}"})
+                unresolved.append(_row(report, det.start, det.end, f"{det.event_type}: {r}"))
             continue
         events.extend(_to_events(report, det, locs, inferred))
     events = merge_events(events)

@@ -4,7 +4,6 @@ extraction: offsets point at the quoted text, every geometry is valid and inside
 
 from __future__ import annotations
 
-import inspect
 import re
 import tempfile
 import unicodedata
@@ -150,31 +149,13 @@ def test_mentions_point_at_their_text_and_places_are_on_earth(mentions_of, text)
 
 
 @pytest.fixture
-def extract(request):
-    """``report -> (events, unresolved rows)`` through the real pipeline; skips cleanly while it (or the
-    gazetteer) is not there."""
-    try:
-        from geomap import run
-    except ImportError as exc:  # being written by others
-        pytest.skip(f"geomap.run.extract_report not importable yet ({exc})")
-    if not hasattr(run, "extract_report"):
-        pytest.skip("geomap.run.extract_report not written yet")
-    params = inspect.signature(run.extract_report).parameters
-    if len(params) < 2:
-        call = run.extract_report
-    else:
-        try:
-            gz = request.getfixturevalue("gz")
-        except ImportError as exc:
-            pytest.skip(f"gazetteer not available yet ({exc})")
-        kw = {"locator": run.Locator(gz)} if "locator" in params and hasattr(run, "Locator") else {}
-        call = lambda report: run.extract_report(report, gz, **kw)  # noqa: E731
+def extract(gz):
+    """``report -> (events, unresolved rows)`` through the real pipeline (one Locator: its caches persist)."""
+    from geomap.run import extract_report
+    from geomap.where import Locator
 
-    def events_and_rows(report):
-        out = call(report)
-        return (list(out[0]), list(out[1])) if isinstance(out, tuple) else (list(out), [])
-
-    return events_and_rows
+    locator = Locator(gz)
+    return lambda report: extract_report(report, gz, locator=locator)
 
 
 @pytest.mark.slow

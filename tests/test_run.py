@@ -84,3 +84,13 @@ def test_event_sentences_without_a_place_are_listed_for_review(gz):
     events, unresolved = extract_report(Report(id="r", text=text, published="2022-02-17"), gz)
     assert events == []
     assert [(r["reason"], text[r["start"] : r["end"]]) for r in unresolved] == [("air: no place named", text)]
+
+
+def test_unresolved_rows_quote_exactly_their_span_even_for_long_sentences(gz):
+    filler = ", ".join(f"item {i}" for i in range(60))
+    text = f"Russia is flying in more combat and support aircraft, {filler}, officials said on Thursday.\n"
+    _, unresolved = extract_report(Report(id="r", text=text, published="2022-02-17"), gz)
+    assert unresolved, "the sentence names no place and is listed for review"
+    for row in unresolved:
+        assert text[row["start"] : row["end"]] == row["text"]
+        assert len(row["text"]) <= 200

@@ -11,30 +11,11 @@ from pathlib import Path
 
 import pytest
 from shapely.geometry import Point
-from shapely.ops import transform
 
 from gazetteer import Kind
-from geomap.where import _aeqd
+from tests.geodesy import km_to, max_km_from
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def km(geom, lon, lat):
-    fwd, _ = _aeqd(lon, lat)
-    return transform(fwd.transform, geom).distance(Point(0, 0)) / 1000
-
-
-def max_km(geom, other):
-    """The farthest any vertex of ``geom`` lies from ``other`` (km), in one projection centred on ``geom``."""
-    c = geom.centroid
-    fwd, _ = _aeqd(c.x, c.y)
-    g, o = transform(fwd.transform, geom), transform(fwd.transform, other)
-    return max(Point(x, y).distance(o) for x, y in vertices(g)) / 1000
-
-
-def vertices(geom):
-    for g in getattr(geom, "geoms", [geom]):
-        yield from (g.exterior.coords if g.geom_type == "Polygon" else g.coords)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +63,7 @@ def test_pontoon_bridge_across_the_pripyat_near_the_border(gz, events):
     [e] = [e for e in events if e.event_type == "bridge"]
     border = gz.border("BY", "UA")
     assert e.geo_precision == 2 and e.geometry.geom_type.endswith("LineString")
-    assert max_km(e.geometry, border) <= 4 * 1.609 + 1.5  # "less than four miles"
+    assert max_km_from(e.geometry, border) <= 4 * 1.609 + 1.5  # "less than four miles"
     assert pid(gz, "Pripyat River") in {p.gazetteer_id for p in e.places}
     rp = e.geometry.representative_point()
     assert gz.contains(rp.y, rp.x)[0] == "BY"
@@ -95,7 +76,7 @@ def test_battle_groups_within_50_km_of_the_border_are_a_band_in_russia(gz, event
     [e] = [e for e in events if e.event_type == "deployment" and "battle groups" in e.units]
     border = gz.border("RU", "UA")
     assert e.geo_precision == 3 and e.geometry.geom_type in ("Polygon", "MultiPolygon")
-    assert max_km(e.geometry, border) <= 55
+    assert max_km_from(e.geometry, border) <= 55
     rp = e.geometry.representative_point()
     assert gz.contains(rp.y, rp.x)[0] == "RU"
     assert "Western officials" in e.claimed_by
@@ -110,7 +91,7 @@ def test_vehicles_and_helicopters_at_valuyki_with_the_stated_distance_checked(gz
     valuyki = gz.lookup("Valyiuki").best.place  # the seed's spelling
     [e] = with_place(events, valuyki.id, "deployment")
     assert {"helicopters", "military vehicles"} <= set(e.units) and e.geo_precision == 1
-    d = km(gz.border("RU", "UA"), valuyki.lon, valuyki.lat)
+    d = km_to(gz.border("RU", "UA"), valuyki.lon, valuyki.lat)
     assert ("distance_conflict" in e.flags) == (abs(d - 25) > max(5, 0.3 * 25))  # "25 kilometers from Ukraine's border"
 
 
@@ -128,7 +109,7 @@ def test_tanks_geolocated_near_otreshkovo(gz, events):
     village = gz.lookup("Otreshkovo").best.place
     [e] = with_place(events, village.id, "movement")
     assert e.status == "confirmed" and "T-72" in e.units and e.geo_precision == 2
-    d = km(gz.border("RU", "UA"), village.lon, village.lat)  # "some 120 kilometers ... from the border"
+    d = km_to(gz.border("RU", "UA"), village.lon, village.lat)  # "some 120 kilometers ... from the border"
     assert ("distance_conflict" in e.flags) == (abs(d - 120) > max(5, 0.3 * 120))
 
 
@@ -155,7 +136,7 @@ def test_uk_map_of_possible_axes(gz, events):
             assert "origin_inferred" in e.flags
             code = next(c for c in ("BY", "RU") if f"{c}-UA" in origin.name)
             x0, y0 = e.geometry.coords[0]
-            assert km(gz.border(code, "UA"), x0, y0) < 3
+            assert km_to(gz.border(code, "UA"), x0, y0) < 3
             key = code + " border"
         targets.setdefault((e.phase, t.id), []).append(key)
     want = {

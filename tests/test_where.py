@@ -5,30 +5,14 @@ from datetime import date
 
 import pytest
 from shapely.geometry import Point
-from shapely.ops import transform
 
 from gazetteer import Kind
 from geomap.detect import detect
-from geomap.where import DISTANCE_CONFLICT, Locator, _aeqd, bearing_of, geodesic_m, offset, parse_distance
+from geomap.where import DISTANCE_CONFLICT, Locator, bearing_of, geodesic_m, offset, parse_distance
+
+from tests.geodesy import km_to, max_km_from
 
 REF = date(2022, 2, 17)
-
-
-def km_to(geom, point_lon, point_lat):
-    """Distance in km from a point to a geometry, in a projection centred on the point."""
-    fwd, _ = _aeqd(point_lon, point_lat)
-    return transform(fwd.transform, geom).distance(Point(0, 0)) / 1000
-
-
-def max_km_from(geom, other):
-    """The farthest any vertex of ``geom`` is from ``other`` (km), in one projection centred on ``geom``."""
-    c = geom.centroid
-    fwd, _ = _aeqd(c.x, c.y)
-    g, o = transform(fwd.transform, geom), transform(fwd.transform, other)
-    coords = []
-    for part in getattr(g, "geoms", [g]):
-        coords.extend(part.exterior.coords if part.geom_type == "Polygon" else part.coords)
-    return max(Point(x, y).distance(o) for x, y in coords) / 1000
 
 
 @pytest.fixture(scope="module")
