@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import platform
 import random
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -53,20 +52,11 @@ def synthetic_events(n: int, seed: int = 7) -> list[Event]:
 
 
 def browser_load_seconds(html: Path) -> float | None:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        return None
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
+    from tests import headless
 
-    opts = Options()
-    opts.binary_location = chromium
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--disable-background-networking", "--disable-component-update", "--no-first-run",
-              "--window-size=1400,900", f"--user-data-dir={tempfile.mkdtemp()}"):
-        opts.add_argument(a)
-    drv = webdriver.Chrome(service=Service(driver), options=opts)
+    if not headless.available():
+        return None
+    drv = headless.chrome(Path(tempfile.mkdtemp()), offline=False)
     try:
         drv.set_page_load_timeout(120)
         drv.get(html.as_uri())  # returns after the load event: inline scripts (the layers) have run

@@ -4,23 +4,21 @@ Skips cleanly when chromium / chromedriver are absent (scripts/install-system-de
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from geomap.export import write_all
+from tests import headless
 from tests.factories import XSS_IMG, XSS_SCRIPT, sample_events, sample_unresolved
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-if not (CHROMIUM and DRIVER):
+if not headless.available():
     pytest.skip("headless chromium + chromedriver not installed", allow_module_level=True)
 
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 
 FIND_MAP = """
 for (const k of Object.keys(window)) { if (k.startsWith('map_') && window[k] instanceof L.Map) return k; }
@@ -28,19 +26,7 @@ return null;"""
 
 
 def _driver(tmp: Path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--disable-background-networking", "--disable-component-update", "--no-first-run",
-              "--disable-sync", "--disable-quic", "--window-size=1400,900",
-              "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",  # the network is cut off
-              f"--user-data-dir={tmp / 'profile'}"):
-        opts.add_argument(a)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(DRIVER), options=opts)
+    return headless.chrome(tmp / "profile", console_log=True)
 
 
 @pytest.fixture(scope="module")
