@@ -238,6 +238,7 @@ def _label_point(e: Event) -> tuple[tuple[float, float], str] | None:
             return None
         line = g if g.geom_type == "LineString" else g.geoms[-1]
         x, y = line.coords[-1][:2]
+        return (_r(y, 4), _r(x, 4)), (target.name or target.text)
     elif g.geom_type == "Point":
         x, y = g.x, g.y
     else:
@@ -331,6 +332,7 @@ def payload(
 
 def _event_labels(layers: Sequence[Layer]) -> list[list[Any]]:
     counts: Counter[tuple[tuple[float, float], str]] = Counter()
+    areas: set[str] = set()
     for layer in layers:
         if not layer.show:
             continue
@@ -339,13 +341,17 @@ def _event_labels(layers: Sequence[Layer]) -> list[list[Any]]:
                 lp = _label_point(st.event)
                 if lp is not None and lp[1]:
                     counts[lp] += 1
+                    if st.event.geometry.geom_type in ("Polygon", "MultiPolygon"):
+                        areas.add(lp[1])
     # one label per name (the most used position), the names most events share first
     best: dict[str, tuple[int, tuple[float, float]]] = {}
     for (pos, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
         if name not in best:
             best[name] = (n, pos)
-    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:MAX_EVENT_LABELS]
-    return [[list(pos), name] for name, (n, pos) in sorted(ranked, key=lambda kv: kv[0])]
+    # in rank order, named points and arrow tips before areas (an area shows itself): where labels collide
+    # on screen, the browser keeps the earlier one
+    ranked = sorted(best.items(), key=lambda kv: (kv[0] in areas, -kv[1][0], kv[0]))[:MAX_EVENT_LABELS]
+    return [[list(pos), name] for name, (n, pos) in ranked]
 
 
 def _basemap_payload(b: Basemap, taken: set[str]) -> dict[str, Any]:

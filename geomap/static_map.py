@@ -51,6 +51,23 @@ def _fill(ax: Any, g: BaseGeometry, **style: Any) -> None:
                                     edgecolor=style.get("edgecolor", "none"), linewidth=style.get("linewidth", 0.3)))
 
 
+def _declutter(fig: Any, texts: Sequence[Any], legend: Any) -> None:
+    """Hide every label that would overlap one earlier in ``texts`` (or the legend, or leave the map): the
+    order is the priority."""
+    fig.canvas.draw()  # lay the figure out first: extents measured before a draw are not final
+    renderer = fig.canvas.get_renderer()
+    ax_box = texts[0].axes.get_window_extent(renderer) if texts else None
+    taken = [legend.get_window_extent(renderer)] if legend is not None else []
+    for t in texts:
+        box = t.get_window_extent(renderer).expanded(1.04, 1.1)
+        inside = ax_box is not None and ax_box.x0 <= box.x0 and box.x1 <= ax_box.x1 and ax_box.y0 <= box.y0 \
+            and box.y1 <= ax_box.y1
+        if not inside or any(box.overlaps(b) for b in taken):
+            t.set_visible(False)
+        else:
+            taken.append(box)
+
+
 def fit_extent(bounds: tuple[float, float, float, float] | None, aspect: float) -> tuple[float, float, float, float]:
     """``bounds`` (W, S, E, N) padded and widened to a ``aspect`` = width / height view, in degrees, so that a
     basemap clipped to it fills the whole figure or screen."""
@@ -81,6 +98,9 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
 
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     try:
+        country_labels: list[Any] = []
+        # name -> (is an area, -events, anchor): one label per place name, named points and arrow tips first
+        event_labels: dict[str, tuple[bool, int, tuple[float, float]]] = {}
         w, s, e, n = fit_extent(events_bounds(list(events)), width_in / height_in)
         ax.set_facecolor(BASE_STYLE["water"]["facecolor"])
         if basemap is not None:
@@ -94,7 +114,8 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
             for f in basemap.countries:
                 c = f.geometry.representative_point()
                 if w < c.x < e and s < c.y < n:
-                    ax.text(c.x, c.y, f.name.upper(), fontsize=9, color="#9a9a9a", ha="center", zorder=3)
+                    country_labels.append(ax.text(c.x, c.y, f.name.upper(), fontsize=9, color="#9a9a9a",
+                                                  ha="center", zorder=3))
         layers = build_layers(events)
         handles = []
         for layer in layers:
@@ -126,9 +147,14 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
                     anchor = ev.geometry.representative_point()
                     if ev.geometry.geom_type in ("LineString", "MultiLineString"):
                         anchor = _lines(ev.geometry)[-1].interpolate(1.0, normalized=True)
-                    ax.annotate(label, (anchor.x, anchor.y), xytext=(6, 4), textcoords="offset points",
-                                fontsize=8, zorder=8, color="#222",
-                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+                    is_area = ev.geometry.geom_type in ("Polygon", "MultiPolygon")
+                    here = (anchor.x, anchor.y)
+                    if label not in event_labels:
+                        event_labels[label] = (is_area, -1, here)
+                    else:  # the first point or tip named so wins over an area's centre
+                        area, neg_count, pos = event_labels[label]
+                        event_labels[label] = (area and is_area, neg_count - 1,
+                                               here if area and not is_area else pos)
             handles.append(Line2D([], [], marker=MARKERS.get(spec.shape, "o"), linestyle="-" if spec.key in
                                   ("axis", "movement") else "none", color=spec.color, markersize=9,
                                   label=layer.name))
@@ -141,10 +167,15 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=14, loc="left")
-        if handles:
-            ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.9, title="Layers")
-        fig.text(0.99, 0.01, "Basemap: Natural Earth; places: GeoNames (CC BY 4.0); geomap",
-                 ha="right", fontsize=7, color="#666")
+        texts = [ax.annotate(label, pos, xytext=(6, 4), textcoords="offset points", fontsize=8, zorder=8,
+                             color="#222", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                 "alpha": 0.7})
+                 for label, (_area, _n, pos) in sorted(event_labels.items(), key=lambda kv: (kv[1][:2], kv[0]))]
+        legend = ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.9,
+                           title="Layers") if handles else None
+        _declutter(fig, texts + country_labels, legend)
+        ax.text(1.0, -0.005, "Basemap: Natural Earth; places: GeoNames (CC BY 4.0); geomap", transform=ax.transAxes,
+                ha="right", va="top", fontsize=7, color="#666")
         fig.savefig(os.fspath(path), format="png", bbox_inches="tight", metadata={"Software": None})
     finally:
         plt.close(fig)

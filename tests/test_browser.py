@@ -156,3 +156,23 @@ def test_hostile_corpus_runs_no_script_and_links_no_javascript(hostile_page):
     assert "javascript:" not in geojson
     quotes = [s["quote"] for f in __import__("json").loads(geojson)["features"] for s in f["properties"]["sources"]]
     assert any("<img src=x onerror=alert(1)>" in q for q in quotes)  # kept as data, escaped wherever drawn
+
+
+LABEL_BOXES = """
+return Array.from(document.querySelectorAll('.gm-label span')).filter(function (s) {
+  return s.offsetWidth > 0 && getComputedStyle(s).visibility !== 'hidden';
+}).map(function (s) { var r = s.getBoundingClientRect(); return [s.textContent, r.left, r.top, r.right, r.bottom]; });"""
+
+
+def test_labels_never_overlap_at_any_zoom(page):
+    drv, _ = page
+    key = drv.execute_script(FIND_MAP)
+    for zoom in (4, 6, 8):
+        drv.execute_script(f"window[{key!r}].setZoom({zoom}, {{animate: false}});")
+        time.sleep(0.3)
+        boxes = drv.execute_script(LABEL_BOXES)
+        assert boxes, f"no label visible at zoom {zoom}"
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap = a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+                assert not overlap, f"zoom {zoom}: {a[0]!r} overlaps {b[0]!r}"

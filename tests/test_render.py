@@ -103,3 +103,18 @@ def test_arrows_reach_the_page_as_shaft_plus_head():
     items = data["layers"][0]["items"]
     assert [it[0] for it in items] == ["l", "h"]
     assert items[1][1][0][0] == [49.0, 37.0]  # the head's first vertex is the tip (lat, lng)
+
+
+def test_an_arrow_is_labelled_with_its_target_at_its_tip_and_points_outrank_areas():
+    from shapely.geometry import box
+
+    ax = make_event("axis", "ax1", title="Axis", geometry=LineString([(31.0, 51.3), (30.52, 50.45)]),
+                    places=(ref("point 1 of 2 on the BY-UA border", role="origin"), ref("Kyiv", role="target")))
+    area = make_event("deployment", "band", title="Band", geometry=box(36.0, 49.0, 39.0, 51.0),
+                      places=(ref("50 km band along the UA-RU border"), ref("x"), ref("y")))
+    area2 = make_event("deployment", "band2", title="Band again", geometry=box(36.0, 49.0, 39.0, 51.0),
+                       places=(ref("50 km band along the UA-RU border"),))
+    town = make_event("deployment", "v", title="Valuyki", geometry=Point(38.1, 50.21), places=(ref("Valuyki"),))
+    labels = _data(to_html(render([area, area2, town, ax], basemap=False)))["labels"]
+    assert [lb[1] for lb in labels] == ["Kyiv", "Valuyki", "50 km band along the UA-RU border"]
+    assert labels[0][0] == [50.45, 30.52]  # at the arrow's tip

@@ -426,6 +426,7 @@
     this.range = null;
     this.details = data.details || null;
     this.canvas = new EventCanvas(this);
+    this.labels = [];
     SHAPES = data.shapes || {};
     map.getContainer().classList.add("gm-map");
     if (data.offline) { map.getContainer().classList.add("gm-offline"); }
@@ -486,10 +487,34 @@
     return group;
   };
 
+  // Labels never overlap: where two collide on screen, the one of higher rank stays (event places first,
+  // then countries, cities, regions; within a class, in the order geomap ranked them).
+  var LABEL_RANK = {"gm-label-event": 0, "gm-label-country": 1, "gm-label-city": 2, "gm-label-admin1": 3};
+
   Ctx.prototype.label = function (latlng, text, cls) {
     var span = el("span", null, text);
-    return L.marker(latlng, {icon: L.divIcon({html: span, className: "gm-label " + cls, iconSize: null}),
+    var m = L.marker(latlng, {icon: L.divIcon({html: span, className: "gm-label " + cls, iconSize: null}),
       pane: "gmLabels", interactive: false, keyboard: false});
+    this.labels.push({rank: LABEL_RANK[cls] || 0, n: this.labels.length, marker: m});
+    return m;
+  };
+
+  Ctx.prototype.declutter = function () {
+    var shown = [], live = [];
+    this.labels.forEach(function (l) {
+      var icon = l.marker._icon;  // absent while its layer is off the map
+      if (icon && icon.firstChild) { icon.firstChild.style.visibility = ""; live.push(l); }
+    });
+    live.sort(function (a, b) { return a.rank - b.rank || a.n - b.n; });
+    var boxes = live.map(function (l) { return l.marker._icon.firstChild.getBoundingClientRect(); });
+    live.forEach(function (l, i) {
+      var r = boxes[i];
+      if (!r.width) { return; }  // hidden by the style at this zoom
+      var hit = shown.some(function (s) {
+        return r.left < s.right + 2 && s.left < r.right + 2 && r.top < s.bottom + 1 && s.top < r.bottom + 1;
+      });
+      if (hit) { l.marker._icon.firstChild.style.visibility = "hidden"; } else { shown.push(r); }
+    });
   };
 
   Ctx.prototype.layer = function (key) {
@@ -665,6 +690,9 @@
     };
     map.on("zoomend", z);
     z();
+    var tidy = function () { self.declutter(); };
+    map.on("zoomend moveend overlayadd overlayremove", tidy);
+    tidy();
     this.order();
     if (data.details_z) { this.inflate(data.details_z); }
     global.geomap.ready = true;
