@@ -6,19 +6,12 @@ the gazetteer's own geometry, never from coordinates typed here."""
 from pathlib import Path
 
 import pytest
-from shapely.geometry import Point
 
 from geomap.run import extract
-from geomap.where import _aeqd, geodesic_m, offset
+from geomap.where import geodesic_m, offset
+from tests.geodesy import km_to, max_km_from
 
 REPORTS = Path(__file__).parent / "reports"
-
-
-def km(geom, lon, lat):
-    from shapely.ops import transform
-
-    fwd, _ = _aeqd(lon, lat)
-    return transform(fwd.transform, geom).distance(Point(0, 0)) / 1000
 
 
 def place(gz, name):
@@ -31,7 +24,7 @@ def at(name, tol_km=1.0):
 
     def check(gz, e):
         p = place(gz, name)
-        return km(e.geometry, p.lon, p.lat) <= tol_km and p.id in {r.gazetteer_id for r in e.places}
+        return km_to(e.geometry, p.lon, p.lat) <= tol_km and p.id in {r.gazetteer_id for r in e.places}
 
     return check
 
@@ -53,7 +46,7 @@ def south_of_kharkiv(gz, e):
 
 def river_near_town(gz, e):
     river, town = place(gz, "Siverskyi Donets river"), place(gz, "Bilohorivka")
-    return river.id in {r.gazetteer_id for r in e.places} and km(e.geometry, town.lon, town.lat) < 5 and e.geo_precision == 2
+    return river.id in {r.gazetteer_id for r in e.places} and km_to(e.geometry, town.lon, town.lat) < 5 and e.geo_precision == 2
 
 
 def azov(gz, e):
@@ -62,13 +55,9 @@ def azov(gz, e):
 
 
 def estonian_border_band(gz, e):
-    from shapely.ops import transform
-
     border = gz.border("EE", "RU")
     rp = e.geometry.representative_point()
-    fwd, _ = _aeqd(rp.x, rp.y)
-    g, b = transform(fwd.transform, e.geometry), transform(fwd.transform, border)
-    far = max(Point(x, y).distance(b) for part in getattr(g, "geoms", [g]) for x, y in part.exterior.coords) / 1000
+    far = max_km_from(e.geometry, border)
     return gz.contains(rp.y, rp.x)[0] == "RU" and far <= 33 and e.geo_precision == 3
 
 
