@@ -7,9 +7,11 @@ locations and axes as geometry, merge within the report), then one ``merge_event
 whole of ``geomap.run.extract`` except reading files (the reports are built in memory so disk and decoding are
 not counted; the reader has its own benchmark in bench_hostile). Throughput is UTF-8 bytes of report text per
 second, single process (one core): wall time, and this process's CPU time (other jobs on a shared machine
-inflate wall time), and the CPU time spent in the place recogniser (geomap.mentions, benchmarked on its own in
-bench_geoparse) so that the event stages can be read apart. The first pass runs right after opening the gazetteer (cold
-caches: the name table, borders, bands); later passes reuse one Locator (warm caches), as a long run does.
+inflate wall time), split into the place recogniser (geomap.mentions, benchmarked on its own in
+bench_geoparse), event detection (geomap.detect), merging (geomap.merge) and the rest (relative locations and
+geometry in geomap.where, bookkeeping) so that the stages can be read apart. The first pass runs right after
+opening the gazetteer (cold caches: the name table, borders, bands); later passes reuse one Locator (warm
+caches), as a long run does.
 
 Corpora: the five seed reports (military news, dense in events) and, when ../shared/bench/ is present, the
 texts of LGL (588 local US news articles) and GeoVirus (229 disease news articles): ordinary news with few
@@ -48,21 +50,30 @@ def _corpus_reports(limit: int | None):
 
 
 def _run(reports, gz, locator):
-    """(wall s, CPU s of this process, CPU s inside the place recogniser, events, unresolved rows)."""
+    """(wall s, CPU s of this process, {stage: CPU s}, events, unresolved rows). Stages: the place recogniser
+    (``run._mentions``), event detection (``detect_all``) and merging (within and across reports); the rest is
+    relative locations, geometry and bookkeeping."""
     import geomap.run as run
     from geomap.merge import merge_events
 
-    spent = [0.0]
-    inner = run._mentions
+    spent = {"recogniser": 0.0, "detection": 0.0, "merge": 0.0}
+    originals = {"_mentions": run._mentions, "detect_all": run.detect_all, "merge_events": run.merge_events}
+    stage_of = {"_mentions": "recogniser", "detect_all": "detection", "merge_events": "merge"}
 
-    def timed(report, gz):
-        c = time.process_time()
-        try:
-            return inner(report, gz)
-        finally:
-            spent[0] += time.process_time() - c
+    def timed(name):
+        inner, stage = originals[name], stage_of[name]
 
-    run._mentions = timed
+        def wrapper(*args, **kwargs):
+            c = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[stage] += time.process_time() - c
+
+        return wrapper
+
+    for name in originals:
+        setattr(run, name, timed(name))
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         events = []
@@ -71,10 +82,13 @@ def _run(reports, gz, locator):
             evs, rows = run.extract_report(r, gz, locator=locator)
             events.extend(evs)
             unresolved += len(rows)
+        c = time.process_time()
         merged = merge_events(events)
-        return time.perf_counter() - t0, time.process_time() - c0, spent[0], len(merged), unresolved
+        spent["merge"] += time.process_time() - c
+        return time.perf_counter() - t0, time.process_time() - c0, spent, len(merged), unresolved
     finally:
-        run._mentions = inner
+        for name, inner in originals.items():
+            setattr(run, name, inner)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,24 +109,28 @@ def main(argv: list[str] | None = None) -> int:
     for name, reports in corpora.items():
         size = sum(len(r.text.encode("utf-8")) for r in reports)
         for i in range(args.repeat):
-            wall, cpu, rec, n_events, n_unres = _run(reports, gz, locator)
-            rows.append((name, len(reports), size, i + 1, wall, cpu, rec, n_events, n_unres))
+            wall, cpu, spent, n_events, n_unres = _run(reports, gz, locator)
+            rows.append((name, len(reports), size, i + 1, wall, cpu, spent, n_events, n_unres))
     print(f"\nmachine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, one process;"
           f" load average at start {os.getloadavg()[0]:.1f}")
-    print("| corpus | reports | MB | pass | wall s | MB/s (wall) | CPU s | MB/s (CPU) | of which recogniser CPU s |"
-          " MB/s (CPU) without recogniser | events | unresolved rows |")
+    print("| corpus | reports | MB | pass | wall s | MB/s (wall) | CPU s | MB/s (CPU) | CPU s: recogniser / detection /"
+          " merge / rest | MB/s (CPU) without recogniser | events | unresolved rows |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, n, size, p, wall, cpu, rec, ev, un in rows:
+    for name, n, size, p, wall, cpu, spent, ev, un in rows:
+        rec, det, mrg = spent["recogniser"], spent["detection"], spent["merge"]
         rest = max(cpu - rec, 1e-9)
         print(f"| {name} | {n} | {size / 1e6:.3f} | {p} | {wall:.2f} | {size / wall / 1e6:.2f} | {cpu:.2f} |"
-              f" {size / cpu / 1e6:.2f} | {rec:.2f} | {size / rest / 1e6:.2f} | {ev} | {un} |")
+              f" {size / cpu / 1e6:.2f} | {rec:.2f} / {det:.2f} / {mrg:.2f} / {cpu - rec - det - mrg:.2f} |"
+              f" {size / rest / 1e6:.2f} | {ev} | {un} |")
     total = [r for r in rows if r[3] == args.repeat]
     size = sum(r[2] for r in total)
     wall = sum(r[4] for r in total)
     cpu = sum(r[5] for r in total)
-    rec = sum(r[6] for r in total)
+    stage = {k: sum(r[6][k] for r in total) for k in ("recogniser", "detection", "merge")}
     print(f"\nall corpora, last pass: {size / 1e6:.3f} MB; wall {wall:.2f} s = {size / wall / 1e6:.2f} MB/s;"
-          f" CPU {cpu:.2f} s = {size / cpu / 1e6:.2f} MB/s; without the recogniser {size / (cpu - rec) / 1e6:.2f} MB/s")
+          f" CPU {cpu:.2f} s = {size / cpu / 1e6:.2f} MB/s; CPU s recogniser {stage['recogniser']:.2f},"
+          f" detection {stage['detection']:.2f}, merge {stage['merge']:.2f},"
+          f" rest {cpu - sum(stage.values()):.2f}; load average at end {os.getloadavg()[0]:.1f}")
     return 0
 
 

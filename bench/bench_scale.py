@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_config(args._run, args._corpus, args._store, args._index)))
         return 0
     if args._serial:
-        print(json.dumps(serial_parts(args._corpus, args._store, [500, 1000, 2000, 4000], args._index)))
+        print(json.dumps(serial_parts(args._corpus, args._store, [1000, 4000, 10000, 40000, 100000, 200000], args._index)))
         return 0
 
     from bench.make_corpus import write_corpus

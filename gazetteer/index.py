@@ -49,7 +49,7 @@ __all__ = [
     "GazetteerIndexError",
 ]
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: the name table moved out of SQLite (gazetteer/table.py)
 INDEX_NAME = "gazetteer.sqlite"
 BASE_NAME = "gazetteer-base.sqlite"
 
@@ -80,7 +80,7 @@ def default_path() -> Path:
 
 # --- fingerprints -------------------------------------------------------------------------------------
 _CODE_FILES = ["names.py", "index.py", "sources/__init__.py", "sources/geonames.py",
-               "sources/natural_earth.py", "sources/curated.py"]
+               "sources/natural_earth.py", "sources/curated.py", "sources/us_counties.py"]
 
 
 def _code_hash() -> str:
@@ -114,10 +114,10 @@ def base_fingerprint() -> str:
 
 
 def curated_fingerprint(curated_dir: Path | None = None) -> str:
-    from gazetteer.sources import curated
+    from gazetteer.sources import curated, us_counties
 
     h = hashlib.sha256()
-    for p in curated.fingerprint_files(curated_dir):
+    for p in [*curated.fingerprint_files(curated_dir), *us_counties.fingerprint_files()]:
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
@@ -135,7 +135,6 @@ CREATE TABLE names (key TEXT NOT NULL, pid INTEGER NOT NULL, cls INTEGER NOT NUL
     PRIMARY KEY (key, pid)) WITHOUT ROWID;
 CREATE TABLE borders (a TEXT NOT NULL, b TEXT NOT NULL, geom BLOB NOT NULL, PRIMARY KEY (a, b));
 CREATE TABLE fuzzy (bucket TEXT PRIMARY KEY, keys TEXT NOT NULL);
-CREATE TABLE blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -290,7 +289,10 @@ def build_full(path: Path, base: Path, curated_dir: Path | None = None, *, progr
         first = con.execute("SELECT coalesce(max(pid), 0) + 1 FROM places").fetchone()[0]
         recs = curated.records(curated_dir)
         taken = {r[0] for r in con.execute("SELECT id FROM places WHERE id LIKE 'cur:%'")}
-        _insert_records(con, [r for r in recs if r.id not in taken], first)
+        first = _insert_records(con, [r for r in recs if r.id not in taken], first)
+        from gazetteer.sources import us_counties  # admin-2 areas, beside the curated layer
+
+        _insert_records(con, us_counties.records(), first)
         buckets: dict[str, list[str]] = {}
         for (key,) in con.execute(f"SELECT DISTINCT key FROM names WHERE cls = {CLS_PHONETIC} ORDER BY key"):
             key = key[1:]
@@ -298,7 +300,6 @@ def build_full(path: Path, base: Path, curated_dir: Path | None = None, *, progr
                 buckets.setdefault(fuzzy_bucket(key), []).append(key)
                 buckets.setdefault(fuzzy_bucket(key, second=True), []).append(key)
         con.executemany("INSERT INTO fuzzy VALUES (?,?)", [(b, "\n".join(ks)) for b, ks in sorted(buckets.items())])
-        _write_memory_tables(con)
         rtree = _write_rtree(con)
         con.executemany("INSERT INTO meta VALUES (?,?)", [
             ("schema", SCHEMA_VERSION), ("kind", "full"),
@@ -321,53 +322,6 @@ def _write_rtree(con: sqlite3.Connection) -> bool:
         return False
     con.execute("INSERT INTO places_rtree SELECT pid, minx, maxx, miny, maxy FROM places ORDER BY pid")
     return True
-
-
-def _write_memory_tables(con: sqlite3.Connection) -> None:
-    """The name table and the ranking fields as a few flat blobs, so a process can hold them in memory
-    (sorted key list + parallel arrays) after reading a handful of rows instead of millions."""
-    from array import array
-
-    keys, names = [], []
-    pids, classes = array("i"), bytearray()
-    main_name = dict(con.execute("SELECT pid, name FROM places"))
-    for key, pid, cls, name in con.execute("SELECT key, pid, cls, name FROM names ORDER BY key, pid"):
-        keys.append(key)
-        names.append("" if name == main_name[pid] else name.replace("\n", " "))  # "": the place's own name
-        pids.append(pid)
-        classes.append(cls)
-    del main_name
-    n_places = con.execute("SELECT max(pid) FROM places").fetchone()[0] or 0
-    pnames = [""] * (n_places + 1)
-    kinds = [""] * (n_places + 1)
-    countries = [""] * (n_places + 1)
-    pop, lat, lon, imp = (array("q", bytes(8 * (n_places + 1))), array("d", bytes(8 * (n_places + 1))),
-                          array("d", bytes(8 * (n_places + 1))), array("d", bytes(8 * (n_places + 1))))
-    ids = [""] * (n_places + 1)
-    admin1s = [""] * (n_places + 1)
-    source_of: dict[str, int] = {}
-    sources = array("i", bytes(4 * (n_places + 1)))
-    has_geom = bytearray(n_places + 1)
-    for pid, pl_id, name, kind, country, adm, population, la, lo, im, src, geom_null in con.execute(
-            "SELECT pid, id, name, kind, country, admin1, population, lat, lon, importance, source, geom IS NULL "
-            "FROM places ORDER BY pid"):
-        ids[pid] = pl_id
-        pnames[pid] = name.replace("\n", " ")
-        kinds[pid] = kind
-        countries[pid] = country
-        admin1s[pid] = adm.replace("\n", " ")
-        sources[pid] = source_of.setdefault(src.replace("\n", " "), len(source_of))
-        has_geom[pid] = 0 if geom_null else 1
-        pop[pid], lat[pid], lon[pid], imp[pid] = population, la, lo, im
-    blobs = {
-        "keys": "\n".join(keys).encode(), "names": "\n".join(names).encode(), "pids": pids.tobytes(),
-        "classes": bytes(classes), "pnames": "\n".join(pnames).encode(), "kinds": "\n".join(kinds).encode(),
-        "countries": "\n".join(countries).encode(), "population": pop.tobytes(), "lat": lat.tobytes(),
-        "lon": lon.tobytes(), "importance": imp.tobytes(), "ids": "\n".join(ids).encode(),
-        "admin1s": "\n".join(admin1s).encode(), "sources": sources.tobytes(), "has_geom": bytes(has_geom),
-        "source_names": "\n".join(source_of).encode(),
-    }
-    con.executemany("INSERT INTO blobs VALUES (?,?)", sorted(blobs.items()))
 
 
 # --- validation ---------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Kind(str, Enum):
     POPULATED_PLACE = "populated_place"
     COUNTRY = "country"
     ADMIN1 = "admin1"  # oblast, province, state, republic
+    ADMIN2 = "admin2"  # second-level unit: US county or parish (gazetteer/data/admin2)
     REGION = "region"  # informal or historical region: Donbas, Polesia, Crimea (as a region)
     RIVER = "river"
     SEA = "sea"
@@ -77,7 +78,7 @@ class Place:
     ``lat``/``lon`` is a representative point (the town centre, a point on the river, a polygon's inside
     point); ``geometry_wkb`` is the full geometry when it is not a point (rivers are lines, seas and regions
     polygons). ``id`` is stable across builds: ``gn:<geonameid>``, ``ne0:<ISO2>``, ``ne1:<code>``,
-    ``cur:<slug>`` for curated rows.
+    ``cur:<slug>`` for curated rows, ``adm2:us-<FIPS>`` for US counties.
     """
 
     id: str

@@ -12,18 +12,21 @@ focus. Candidates are ranked by how the name matched, prominence (population, im
 admin-1 centres), kind hints in the query ("Pripyat River", "Kherson Oblast"), the caller's country and near
 focus. Nothing found, or nothing of the kind asked for, gives an empty result with the reason.
 
-The name keys are read from SQLite for a process's first lookups and from an in-memory copy (a sorted key
-list and arrays, ~0.3-0.7 s to load, ~500 MB) once the process has made ``_MEMORY_AFTER`` lookups, so a
-one-off lookup stays cheap and text scanning gets fast.
+The name keys and ranking fields are read from :mod:`gazetteer.table`, a file beside the index that every
+process memory-maps read-only: opening costs a header read, and worker processes share one copy of it.
+:meth:`Gazetteer.default` writes it with the index; an index opened otherwise answers from SQLite until it
+has served ``_TABLE_AFTER`` lookups, then writes it (a one-off lookup does not wait ~20 s); a table that
+cannot be written (a read-only cache) leaves SQLite answering, more slowly. The commonest query of text
+scanning (no Cyrillic, no kind word, no ``kinds``) reads its ranking precomputed per key
+(:func:`fast_record`) and only adds exact spelling, country and near focus.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
+import sys
 import threading
-from array import array
-from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,18 +37,27 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer import index as _index
-from gazetteer.names import _PREFIX_MAP, _SUFFIX_MAP, MAX_QUERY_CHARS, fold, has_cyrillic, phonetic, romanize
+from gazetteer import table as _table
+from gazetteer.names import (
+    _PREFIX_MAP,
+    _SUFFIX_MAP,
+    MAX_QUERY_CHARS,
+    fold,
+    has_cyrillic,
+    phonetic,
+    romanize,
+)
 from gazetteer.names import strip_kind as _strip_kind
 from gazetteer.place import Candidate, Kind, LookupResult, Match, Place
 
-__all__ = ["Gazetteer", "HINT_KINDS"]
+__all__ = ["HINT_KINDS", "Gazetteer"]
 
 # Kind words in a query -> (the kinds they ask for, kinds they may also mean, strict). Strict hints drop
 # every other kind; lenient ones (a facility named after its town) keep populated places at a lower score.
 _K = Kind
 HINT_KINDS: dict[str, tuple[frozenset[Kind], frozenset[Kind], bool]] = {
-    "admin": (frozenset({_K.ADMIN1}), frozenset({_K.REGION}), True),
-    "district": (frozenset({_K.ADMIN1, _K.REGION, _K.POPULATED_PLACE}), frozenset(), False),
+    "admin": (frozenset({_K.ADMIN1}), frozenset({_K.REGION, _K.COUNTRY}), True),  # "Dominican Republic"
+    "district": (frozenset({_K.ADMIN2, _K.ADMIN1, _K.REGION, _K.POPULATED_PLACE}), frozenset(), False),
     "town": (frozenset({_K.POPULATED_PLACE}), frozenset(), True),
     "village": (frozenset({_K.POPULATED_PLACE}), frozenset(), True),
     "river": (frozenset({_K.RIVER}), frozenset({_K.CANAL}), True),
@@ -91,7 +103,7 @@ _FACILITIES = frozenset({Kind.BRIDGE, Kind.DAM, Kind.POWER_PLANT, Kind.AIRFIELD,
                          Kind.RAILWAY_STATION, Kind.LANDMARK})
 _FUZZY_LIMIT = 12
 _CACHE_MAX = 200_000
-_MEMORY_AFTER = 2000  # lookups served from SQLite before the name table is loaded into memory (~0.5 s)
+_TABLE_AFTER = 2000  # lookups an index opened without its name table serves from SQLite before writing it
 _EARTH_KM = 6371.009
 
 
@@ -113,15 +125,12 @@ def _fuzzy_cutoff(n: int) -> float:
     return 80.0
 
 
-def _prominence(kind: Kind, population: int, importance: float) -> float:
-    pop = min(1.0, math.log10(population + 1) / 7.0) if population > 0 else 0.0
-    if kind is Kind.POPULATED_PLACE:
-        return min(1.0, max(pop, importance) + (0.05 if importance > 0 else 0.0))
-    return max(pop, importance)
+_prominence = _table.prominence
 
 
 _KINDS = {k.value: k for k in Kind}
 _POPULATED = Kind.POPULATED_PLACE.value
+_ADMIN1 = Kind.ADMIN1.value
 _DIRECT = frozenset({_index.CLS_MAIN, _index.CLS_ALIAS, _index.CLS_TRANSLIT})
 _WITH_STRIPPED = _DIRECT | {_index.CLS_STRIPPED}
 _PHON_ONLY = frozenset({_index.CLS_PHONETIC})
@@ -140,75 +149,90 @@ def strip_kind(key: str) -> tuple[str, str | None]:
     return _strip_kind(key)
 
 
+_MATCHES = (Match.EXACT, Match.FOLDED, Match.TRANSLIT, Match.FUZZY)
+
+
+def fast_record(f: str, direct: Iterable[tuple[int, str, int]], phonetic_entries: Iterable[tuple[int, str, int]],
+                folded_names: Iterable[str], pk: str, light) -> tuple[tuple, ...]:
+    """What ranking needs of a query that folds to the key ``f`` when it holds no Cyrillic and no kind word
+    and no ``kinds`` are asked for, computed once when the name table is written (``f``'s entries, its
+    phonetic key ``pk`` and that key's entries, ``light(pid)`` the ranking fields): one tuple per candidate,
+    (pid, may be an exact match, quality, match, matched name, similarity, score factors that do not depend on
+    the caller, prominence part of the score, -population). :meth:`Gazetteer._lookup_latin` adds what does:
+    exact spelling, country and near focus. Mirrors :meth:`Gazetteer._lookup` and :meth:`Gazetteer._rank`."""
+    hits: dict[int, tuple[float, Match, str, float]] = {}
+    for cls, name, pid in direct:
+        if cls > _index.CLS_TRANSLIT:
+            continue
+        if cls == _index.CLS_TRANSLIT:
+            q, m = _Q_TRANSLIT, Match.TRANSLIT
+        else:
+            q, m = (_Q_MAIN if cls == _index.CLS_MAIN else _Q_ALIAS), Match.FOLDED
+        prev = hits.get(pid)
+        if prev is None or q > prev[0]:
+            hits[pid] = (q, m, name, 1.0)
+    for (cls, name, pid), fname in zip(phonetic_entries, folded_names):
+        if cls != _index.CLS_PHONETIC:
+            continue
+        sim = fuzz.ratio(f, fname) / 100.0
+        if sim < _PHONETIC_MIN_SIMILARITY:
+            continue
+        prev = hits.get(pid)
+        if prev is None or _Q_PHONETIC > prev[0]:
+            hits[pid] = (_Q_PHONETIC, Match.TRANSLIT, name, sim)
+    lights = {pid: light(pid) for pid in hits}
+    phon_keys = frozenset((pk,) if pk else ())
+    spelled = any(hit[0] >= _Q_TRANSLIT for hit in hits.values())
+    centres = ({(lt[2], lt[7]) for lt in lights.values() if lt[1] == _POPULATED and lt[7]}
+               if any(lt[1] == _ADMIN1 for lt in lights.values()) else frozenset())
+    out = []
+    for pid, (q, m, name, sim) in hits.items():
+        pname, kind_s, country, population, _, _, _, _, base, _, _, _, sounds = lights[pid]
+        kind = _KINDS[kind_s]
+        factor = 1.0
+        if kind in _FACILITIES:
+            factor *= _FACILITY_UNASKED
+        if q == _Q_PHONETIC and spelled:
+            factor *= _PHONETIC_BESIDE_EXACT
+        if q >= _Q_TRANSLIT and name != pname and frozenset(sounds.split("\n")).isdisjoint(phon_keys):
+            factor *= _FOREIGN_ALIAS
+        if kind is Kind.ADMIN1 and (country, pname) in centres:
+            factor *= _ADMIN_NAMED_AFTER_CENTRE
+        out.append((pid, m is Match.FOLDED, q, _MATCHES.index(m), name, sim, factor, base, -population))
+    return tuple(out)
+
+
 class _SqlRows:
-    """The same questions as :class:`_Memory`, answered by SQLite: used for a process's first lookups, so a
-    one-off lookup neither waits for nor pays the memory of the in-memory table."""
+    """The questions of :class:`gazetteer.table.NameTable`, answered by SQLite: the fallback when the table
+    file cannot be written."""
 
     def __init__(self, con: sqlite3.Connection):
         self.con = con
+        self._sounds: dict[str, frozenset[str]] = {}
 
     def rows(self, key: str) -> list[tuple[int, str, int]]:
         return [(c, n, p) for c, n, p in self.con.execute("SELECT cls, name, pid FROM names WHERE key = ?", (key,))]
 
     def light(self, pid: int) -> tuple:
-        return self.con.execute("SELECT name, kind, country, population, lat, lon, importance, admin1 FROM places "
-                                "WHERE pid = ?", (pid,)).fetchone()
+        row = self.con.execute("SELECT name, kind, country, population, lat, lon, importance, admin1, id, source, "
+                               "geom IS NOT NULL FROM places WHERE pid = ?", (pid,)).fetchone()
+        return (*row[:8], 0.4 + 0.6 * _prominence(_KINDS[row[1]], row[3], row[6]), row[8], row[9], bool(row[10]),
+                None)
 
-
-def _lines(blob: bytes) -> tuple[str, ...]:
-    # A tuple, not a list: a tuple of strings drops out of the garbage collector's tracking after one pass,
-    # so full collections do not walk millions of entries again and again while a text is scanned.
-    return tuple(blob.decode().split("\n"))
-
-
-class _Memory:
-    """The name keys and ranking fields held in memory: a sorted key list searched by bisection, with
-    parallel arrays (loaded from a few blobs of the index in a fraction of a second, on first lookup)."""
-
-    def __init__(self, con: sqlite3.Connection):
-        blobs = dict(con.execute("SELECT name, data FROM blobs").fetchall())
-        self.keys = _lines(blobs["keys"])
-        self.names = _lines(blobs["names"])
-        self.pids = array("i")
-        self.pids.frombytes(blobs["pids"])
-        self.classes = blobs["classes"]
-        self.pnames = _lines(blobs["pnames"])
-        self.kinds = _lines(blobs["kinds"])
-        self.countries = _lines(blobs["countries"])
-        self.population = array("q")
-        self.population.frombytes(blobs["population"])
-        self.lat, self.lon, self.importance = array("d"), array("d"), array("d")
-        self.lat.frombytes(blobs["lat"])
-        self.lon.frombytes(blobs["lon"])
-        self.importance.frombytes(blobs["importance"])
-        self.ids = _lines(blobs["ids"])
-        self.admin1s = _lines(blobs["admin1s"])
-        self.sources = array("i")
-        self.sources.frombytes(blobs["sources"])
-        self.source_names = _lines(blobs["source_names"])
-        self.has_geom = blobs["has_geom"]
-        self.n = len(self.keys)
-
-    def rows(self, key: str) -> list[tuple[int, str, int]]:
-        """(class, matched name, pid) of every entry under ``key``."""
-        keys = self.keys
-        i = bisect_left(keys, key)
-        out = []
-        while i < self.n and keys[i] == key:
-            pid = self.pids[i]
-            out.append((self.classes[i], self.names[i] or self.pnames[pid], pid))
-            i += 1
-        return out
-
-    def light(self, pid: int) -> tuple:
-        return (self.pnames[pid], self.kinds[pid], self.countries[pid], self.population[pid], self.lat[pid],
-                self.lon[pid], self.importance[pid], self.admin1s[pid])
+    def sounds(self, pid: int, pname: str) -> frozenset[str]:
+        own = self._sounds.get(pname)
+        if own is None:
+            own = _table.own_sounds(pname)
+            if len(self._sounds) >= _CACHE_MAX:
+                self._sounds.clear()
+            self._sounds[pname] = own
+        return own
 
 
 class Gazetteer:
     """An opened gazetteer index. Cheap to keep; safe to share between threads."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, progress: bool = False, write_table: bool = False):
         self.path = Path(path)
         meta = _index._meta(self.path)
         if meta is None:
@@ -223,38 +247,59 @@ class Gazetteer:
         self._pid_of: dict[str, int] = {}
         self._buckets: dict[str, list[str]] = {}
         self._cache: dict[tuple, LookupResult] = {}
-        self._own_sounds: dict[str, frozenset[str]] = {}  # a place name -> its phonetic keys (for aliases)
         self._trees: dict[str, tuple] = {}
-        self._mem: _Memory | None = None
-        self._sql_rows = _SqlRows(self._con)
+        self._progress = progress
+        self._table: _table.NameTable | None = None
+        self._rows: _table.NameTable | _SqlRows = _SqlRows(self._con)
+        self._table_failed = False
         self._lookups = 0
+        try:
+            fp = _table.table_fingerprint(self.path, meta.get("fingerprint", ""))
+            self._table = self._rows = _table.NameTable(_table.table_path(self.path), fp)
+        except _table.TableError:
+            # the machine's cached index gets its table at once, whoever opens it (``--jobs N`` workers open
+            # it by path); another index file once it has served many lookups
+            if write_table or self.path.resolve() == _index.default_path().resolve():
+                self._load_table()
 
-    def _memory(self) -> _Memory | _SqlRows:
-        """The in-memory name table once this process has shown it looks many names up (text scanning),
-        SQLite before that."""
-        if self._mem is None:
+    def _load_table(self) -> None:
+        try:
+            self._table = self._rows = _table.open_or_build(
+                self.path, self._con, self.meta.get("fingerprint", ""), lambda: _index._lock(self.path.parent),
+                progress=self._progress)
+        except OSError as exc:  # a read-only cache: SQLite answers the same questions, more slowly
+            self._table_failed = True
+            print(f"geomap: {_table.table_path(self.path)}: cannot write the name table ({exc}); reading names "
+                  "from SQLite", file=sys.stderr)
+
+    def _memory(self) -> _table.NameTable | _SqlRows:
+        """Where name keys and ranking fields are read: the shared name table; SQLite while an index opened
+        without one has served fewer than ``_TABLE_AFTER`` lookups (a one-off lookup does not wait for it)."""
+        return self._rows
+
+    def _count_lookup(self) -> None:
+        if self._table is None and not self._table_failed:
             self._lookups += 1
-            if self._lookups <= _MEMORY_AFTER:
-                return self._sql_rows
-            with self._lock:
-                if self._mem is None:
-                    self._mem = _Memory(self._con)
-        return self._mem
+            if self._lookups > _TABLE_AFTER:
+                self._load_table()
 
     # --- construction -------------------------------------------------------------------------------
     @classmethod
     def default(cls, *, progress: bool = True) -> Gazetteer:
         """The index in the geomap cache, built first if missing, stale or damaged."""
-        return cls(_index.ensure_index(progress=progress))
+        return cls(_index.ensure_index(progress=progress), progress=progress, write_table=True)
 
     @classmethod
     def open(cls, path: str | Path) -> Gazetteer:
-        """A specific index file (raises if it is not a complete index)."""
+        """A specific index file (raises if it is not a complete index). The name table of an index other
+        than the default one is written beside it once a process has looked many names up."""
         return cls(path)
 
     def close(self) -> None:
         with self._lock:
             self._con.close()
+            if self._table is not None:
+                self._table.close()
 
     def __enter__(self) -> Gazetteer:
         return self
@@ -282,18 +327,18 @@ class Gazetteer:
             self._pid_of[p.id] = pid
         return p
 
-    def _by_pids(self, pids: Iterable[int]) -> dict[int, Place]:
+    def _by_pids(self, pids: Iterable[int], light: dict[int, tuple] | None = None) -> dict[int, Place]:
+        """The places of these pids: from the cache, from their ranking fields (``light``, when the place is
+        a point) or from SQLite."""
         out = {}
         missing = []
-        mem = self._mem
         for pid in pids:
             p = self._places.get(pid)
             if p is None:
-                if mem is not None and not mem.has_geom[pid]:  # a point: everything is in memory
-                    p = Place(id=mem.ids[pid], name=mem.pnames[pid], kind=_KINDS[mem.kinds[pid]],
-                              country=mem.countries[pid], admin1=mem.admin1s[pid], population=mem.population[pid],
-                              lat=mem.lat[pid], lon=mem.lon[pid], importance=mem.importance[pid],
-                              source=mem.source_names[mem.sources[pid]])
+                lt = light.get(pid) if light is not None else None
+                if lt is not None and not lt[11]:  # a point: the ranking fields hold all of it
+                    p = Place(id=lt[9], name=lt[0], kind=_KINDS[lt[1]], country=lt[2], admin1=lt[7],
+                              population=lt[3], lat=lt[4], lon=lt[5], importance=lt[6], source=lt[10])
                     self._places[pid] = p
                     self._pid_of[p.id] = pid
                     out[pid] = p
@@ -312,8 +357,9 @@ class Gazetteer:
         """The place with this id; KeyError if unknown."""
         with self._lock:
             pid = self._pid_of.get(place_id)
-            if pid is not None:
-                return self._places[pid]
+            p = self._places.get(pid) if pid is not None else None
+            if p is not None:
+                return p
             row = self._con.execute(f"SELECT {self._COLS} FROM places WHERE id = ?", (str(place_id),)).fetchone()
             if row is None:
                 raise KeyError(place_id)
@@ -334,8 +380,8 @@ class Gazetteer:
         """Ranked candidates for a place name, best first; empty with a ``reason`` when nothing fits."""
         if not isinstance(query, str):
             raise TypeError(f"query must be a str, not {type(query).__name__}")
-        cc = self._check_country(country)
-        kind_set = self._check_kinds(kinds)
+        cc = None if country is None else self._check_country(country)
+        kind_set = None if kinds is None else self._check_kinds(kinds)
         if near is not None:
             lat, lon = (float(near[0]), float(near[1]))
             if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
@@ -348,9 +394,13 @@ class Gazetteer:
         if hit is not None:
             return hit
         with self._lock:
+            if self._table is None:
+                self._count_lookup()
             result = self._lookup(query, cc, kind_set, near, limit, bool(fuzzy))
-        if len(self._cache) >= _CACHE_MAX:
+        if len(self._cache) >= _CACHE_MAX:  # a process's own memory stays bounded: start the caches afresh
             self._cache.clear()
+            self._places.clear()
+            self._pid_of.clear()
         self._cache[key] = result
         return result
 
@@ -387,11 +437,18 @@ class Gazetteer:
             if qualified is not None:
                 return qualified
         f = fold(text)
-        if not f or not any(ch.isalpha() for ch in f):
+        # a folded Latin key holds only a-z, 0-9 and spaces
+        if not f or not (not f.replace(" ", "").isdigit() if f.isascii() else any(ch.isalpha() for ch in f)):
             return LookupResult(query, reason="no letters in query")
         core, hint = strip_kind(f)
         if core == f:
             hint = None
+        if hint is None and self._table is not None and (text.isascii() or not has_cyrillic(text)):
+            fast = self._lookup_latin(query, text, f, cc, kinds, near, limit)
+            if fast is not None:
+                return fast
+            if not fuzzy:
+                return LookupResult(query, reason="no exact match (fuzzy matching off)")
         # probes: key -> list of (allowed classes, quality-by-class)
         probes: dict[str, list[tuple[frozenset[int], bool]]] = {}
 
@@ -469,6 +526,85 @@ class Gazetteer:
         if not hits:
             return LookupResult(query, reason="no match" if fuzzy else "no exact match (fuzzy matching off)")
         return self._rank(query, hits, light, hint, cc, kinds, near, limit, frozenset(phon_keys))
+
+    def _lookup_latin(self, query: str, text: str, f: str, cc: str | None, kinds: frozenset[Kind] | None,
+                      near: tuple[float, float] | None, limit: int) -> LookupResult | None:
+        """The common case of text scanning, read straight from the table's arrays: a query without Cyrillic
+        or a kind word, whose probes in :meth:`_lookup` reduce to its folded key (main, alias and
+        transliterated names) and, for a Latin key, its phonetic key (recorded in the table beside the key).
+        None when nothing matched."""
+        tb = self._table
+        hits: dict[int, tuple[float, Match, str, float]] = {}
+        k = tb.find(f)
+        cands = tb.fast(k) if k >= 0 and kinds is None else None
+        if cands is not None:
+            if not cands:
+                return None
+            exact_cf = text.casefold()
+            light = tb.light if cc is not None or near is not None else None
+            scored = []
+            for pid, may_be_exact, q, m, name, sim, factor, base, neg_pop in cands:
+                if may_be_exact and name.casefold() == exact_cf:
+                    q, m = _Q_EXACT, 0
+                if light is not None:
+                    lt = light(pid)
+                    if cc is not None and lt[2] != cc:
+                        factor *= 0.8 if lt[2] == "" else 0.6
+                    if near is not None:
+                        d = _haversine(near[0], near[1], lt[4], lt[5])
+                        factor *= 0.5 + 0.5 * math.exp(-d / 250.0)
+                score = q * base * factor
+                scored.append((-round(min(1.0, max(0.0, score)), 6), neg_pop, pid, m, name, sim))
+            scored.sort()
+            cache, light, out = self._places, tb.light, []
+            for s, _, pid, m, n, sim in scored[:limit]:
+                p = cache.get(pid)
+                if p is None:
+                    lt = light(pid)
+                    if lt[11]:  # more than a point: the geometry is in SQLite
+                        p = self._by_pids((pid,))[pid]
+                    else:
+                        p = cache[pid] = Place(lt[9], lt[0], _KINDS[lt[1]], lt[2], lt[7], lt[3], lt[4], lt[5], None,
+                                               lt[6], lt[10])
+                        self._pid_of[lt[9]] = pid
+                out.append(Candidate(p, -s, _MATCHES[m], n, 1.0 if sim == 1.0 else round(sim, 4)))
+            return LookupResult(query, tuple(out))
+        if k >= 0:
+            exact_cf = text.casefold()
+            for cls, name, pid in tb.record(k)[0]:
+                if cls > _index.CLS_TRANSLIT:
+                    continue
+                if cls == _index.CLS_TRANSLIT:
+                    q, m = _Q_TRANSLIT, Match.TRANSLIT
+                elif name.casefold() == exact_cf:
+                    q, m = _Q_EXACT, Match.EXACT
+                else:
+                    q, m = (_Q_MAIN if cls == _index.CLS_MAIN else _Q_ALIAS), Match.FOLDED
+                prev = hits.get(pid)
+                if prev is None or q > prev[0]:
+                    hits[pid] = (q, m, name, 1.0)
+            pk_i = tb.key_phon[k]
+            pk = tb.key(pk_i)[1:] if pk_i >= 0 else phonetic(f)  # "" unless f is Latin
+        else:
+            pk = phonetic(f)
+            pk_i = tb.find(_index.phon_key(pk)) if pk else -1
+        if pk_i >= 0:
+            entries, fnames = tb.record(pk_i)
+            ratio = fuzz.ratio
+            for (cls, name, pid), fname in zip(entries, fnames):
+                if cls != _index.CLS_PHONETIC:
+                    continue
+                sim = ratio(f, fname) / 100.0
+                if sim < _PHONETIC_MIN_SIMILARITY:
+                    continue
+                prev = hits.get(pid)
+                if prev is None or _Q_PHONETIC > prev[0]:
+                    hits[pid] = (_Q_PHONETIC, Match.TRANSLIT, name, sim)
+        if not hits:
+            return None
+        light = tb.light
+        return self._rank(query, hits, {pid: light(pid) for pid in hits}, None, cc, kinds, near, limit,
+                          frozenset((pk,) if pk else ()))
 
     def _qualified(self, query: str, text: str, cc: str | None, kinds: frozenset[Kind] | None,
                    near: tuple[float, float] | None, limit: int, fuzzy: bool) -> LookupResult | None:
@@ -549,7 +685,7 @@ class Gazetteer:
         centres: set[tuple[str, str]] | None = None  # built when an admin-1 unit is among the hits
         scored = []
         for pid, (q, m, name, sim) in hits.items():
-            pname, kind_s, country, population, lat, lon, importance, _ = light[pid]
+            pname, kind_s, country, population, lat, lon, _, _, base, _, _, _, sounds = light[pid]
             kind = _KINDS[kind_s]
             if kinds is not None and kind not in kinds:
                 continue
@@ -565,12 +701,7 @@ class Gazetteer:
             if q == _Q_PHONETIC and spelled:
                 factor *= _PHONETIC_BESIDE_EXACT
             if q >= _Q_TRANSLIT and name != pname:
-                own = self._own_sounds.get(pname)
-                if own is None:
-                    own = frozenset({phonetic(fold(pname))} | {phonetic(r) for r in romanize(pname)})
-                    if len(self._own_sounds) >= _CACHE_MAX:
-                        self._own_sounds.clear()
-                    self._own_sounds[pname] = own
+                own = frozenset(sounds.split("\n")) if sounds is not None else self._rows.sounds(pid, pname)
                 if own.isdisjoint(phon_keys):
                     factor *= _FOREIGN_ALIAS
             if kind is Kind.ADMIN1 and hint is None:
@@ -588,18 +719,19 @@ class Gazetteer:
             if near is not None:
                 d = _haversine(near[0], near[1], lat, lon)
                 factor *= 0.5 + 0.5 * math.exp(-d / 250.0)
-            score = q * (0.4 + 0.6 * _prominence(kind, population, importance)) * factor
-            scored.append((round(min(1.0, max(0.0, score)), 6), -population, pid, m, name, sim))
+            score = q * base * factor
+            # negated score first: a plain sort ranks best first, then by population, then pid (unique)
+            scored.append((-round(min(1.0, max(0.0, score)), 6), -population, pid, m, name, sim))
         if not scored:
             what = f"kind {hint!r} asked for in the query" if hint_kinds is not None else "the kinds asked for"
             if kinds is None and hint_kinds is None:
                 what = "the query"
             return LookupResult(query, reason=f"no match of {what}")
-        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        scored.sort()
         top = scored[:limit]
-        places = self._by_pids([t[2] for t in top])
-        cands = tuple(Candidate(place=places[pid], score=s, match=m, matched_name=n, similarity=round(sim, 4))
-                      for s, _, pid, m, n, sim in top)
+        places = self._by_pids([t[2] for t in top], light)
+        cands = tuple(Candidate(place=places[pid], score=-s, match=m, matched_name=n,
+                                similarity=1.0 if sim == 1.0 else round(sim, 4)) for s, _, pid, m, n, sim in top)
         return LookupResult(query, cands)
 
     # --- spatial ------------------------------------------------------------------------------------

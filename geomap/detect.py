@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from gazetteer import Kind
-from geomap.dates import DateSpan, find_dates
+from geomap.dates import DateSpan, _folded, find_dates
 from geomap.mention import Mention
 
 __all__ = [
@@ -50,11 +50,14 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     start = 0
     n = len(text)
     for m in _SENT_END.finditer(text):
-        end = m.end() if not m.group(0).startswith("\n") else m.start()
-        if "\n" not in m.group(0) and _ABBREV.search(text[max(0, m.start() - 6) : m.start() + 1]):
+        g, ms = m.group(0), m.start()
+        newline = "\n" in g
+        end = m.end() if g[0] != "\n" else ms
+        # an abbreviation ends in "." (only then can the stretch up to the match's first character be one)
+        if not newline and g[0] == "." and _ABBREV.search(text[max(0, ms - 6) : ms + 1]):
             continue
         _push(text, start, end, para, out)
-        if "\n" in m.group(0):
+        if newline:
             para += 1
         start = m.end()
     _push(text, start, n, para, out)
@@ -134,12 +137,12 @@ _WORD_CACHE: dict[str, bool] = {}
 def _trigger_positions(text: str) -> list[int]:
     """Offsets of the words that may belong to a trigger (cached per distinct word)."""
     out = []
-    cache = _WORD_CACHE
+    cache = _WORD_CACHE  # keyed by the word as written: no lowercasing of words already seen
     for m in _WORD.finditer(text):
-        w = m.group().lower()
-        hit = cache.get(w)
+        hit = cache.get(m.group())
         if hit is None:
-            hit = bool(_TRIGGER_WORD.fullmatch(w))
+            w = m.group()
+            hit = bool(_TRIGGER_WORD.fullmatch(w.lower()))
             if len(cache) < 500_000:
                 cache[w] = hit
         if hit:
@@ -173,14 +176,51 @@ _MILITARY_AIR = re.compile(
 )
 
 
-def _hits(text: str) -> set[str]:
+class _Folding:
+    """A case-insensitive pattern (written in lowercase) and the same without IGNORECASE for ``_folded`` text."""
+
+    __slots__ = ("ci", "low")
+
+    def __init__(self, rx: re.Pattern[str]):
+        self.ci = rx
+        self.low = re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+        return self.ci.search(text) if low is None else self.low.search(low)
+
+
+_TRIGGERS_F = [(kind, _Folding(rx)) for kind, rx in _TRIGGERS]
+_TRIGGERS_LOW = [(kind, f.low) for kind, f in _TRIGGERS_F]
+_NEGATED_F = _Folding(_NEGATED)
+
+
+def _hits(text: str, low: str | None | bool = False) -> set[str]:
+    """Trigger kinds in ``text`` (not negated just before); ``low``: ``_folded(text)`` if already known."""
+    if low is False:
+        low = _folded(text)
+    if low is None:
+        triggers = _TRIGGERS
+        negated = _NEGATED_F.ci
+    else:
+        triggers = _TRIGGERS_LOW
+        negated = _NEGATED_F.low
+        text = low
     out = set()
-    for kind, rx in _TRIGGERS:
+    for kind, rx in triggers:
         for m in rx.finditer(text):
-            if not _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
+            if not negated.search(text[max(0, m.start() - 40) : m.start()]):
                 out.add(kind)
                 break
     return out
+
+
+_TOWARDS_FROM_F = _Folding(re.compile(r"\btowards?\b|\bfrom\b", re.I))
+_MILITARY_F = _Folding(_MILITARY)
+_WEAK_CONTEXT_F = _Folding(_WEAK_CONTEXT)
+_MILITARY_NOT_NAVAL_F = _Folding(_MILITARY_NOT_NAVAL)
+_MILITARY_AIR_F = _Folding(_MILITARY_AIR)
+_GROUND_RE_F = _Folding(_GROUND_RE)
+_AIR_BASE_RE_F = _Folding(_AIR_BASE_RE)
 
 
 def classify(text: str, context: str = "") -> str | None:
@@ -188,28 +228,28 @@ def classify(text: str, context: str = "") -> str | None:
     also says "movement" or "fire"; aircraft beside ground troops are part of a deployment. A negated trigger
     ("no withdrawal") does not count; movements and deployments need a military noun ("move sanctions" is
     not a movement)."""
-    hits = _hits(text)
+    low = _folded(text)
+    hits = _hits(text, low)
     if not hits:
         return None
-    if "axis" in hits and re.search(r"\btowards?\b|\bfrom\b", text, re.I):
+    if "axis" in hits and _TOWARDS_FROM_F.search(text, low):
         return "axis"
     hits.discard("axis")
     # strong shelling words beat strike words ("struck by a shell"); bare "explosions" or "under fire" are
     # shelling unless a strike word says how ("missile strikes ... explosions")
-    # ``context`` (the sentence before) may supply the military context a weak word needs
-    military = bool(_MILITARY.search(text)) or bool(context and _MILITARY.search(context))
-    weak_ok = military or bool(_WEAK_CONTEXT.search(text))
     for kind in ("shelling", "strike", "bridge"):
         if kind in hits:
             return kind
+    # ``context`` (the sentence before) may supply the military context a weak word needs
+    military = bool(_MILITARY_F.search(text, low)) or bool(context and _MILITARY_F.search(context, _folded(context)))
     if "fire" in hits and military:
         return "shelling"
-    if "weak_strike" in hits and weak_ok:
+    if "weak_strike" in hits and (military or _WEAK_CONTEXT_F.search(text, low)):
         return "strike"
-    if "naval" in hits or ("weak_naval" in hits and _MILITARY_NOT_NAVAL.search(text)):
+    if "naval" in hits or ("weak_naval" in hits and _MILITARY_NOT_NAVAL_F.search(text, low)):
         return "naval"
-    if "air" in hits and _MILITARY_AIR.search(text):
-        if _GROUND_RE.search(text) and not _AIR_BASE_RE.search(text):
+    if "air" in hits and _MILITARY_AIR_F.search(text, low):
+        if _GROUND_RE_F.search(text, low) and not _AIR_BASE_RE_F.search(text, low):
             return "movement" if "movement" in hits else "deployment"
         return "air"
     if not military:

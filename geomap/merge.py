@@ -73,14 +73,27 @@ def _near(a: Event, b: Event) -> bool:
     """Two precise events (geo_precision 1-2) within the smaller uncertainty plus 5 km of each other: the same
     place told differently ("Stanitsya Luhanska" / "16km north-east of Luhansk", one river segment drawn
     from two descriptions). Region-level events never merge by distance: they would swallow everything."""
+    return _near_reports(a, b, {s.report for s in b.sources})
+
+
+def _near_reports(a: Event, b: Event, b_reports: set[str]) -> bool:
+    """``_near`` with the reports that tell ``b`` given (the merge index checks several tellings at once)."""
     if a.geo_precision == 3 or b.geo_precision == 3 or a.event_type == "axis":
         return False  # axes are one per origin-target pair: they meet at their target by design
+    return _within(a, b, _gap_m(a, b), b_reports)
+
+
+def _gap_m(a: Event, b: Event) -> float:
+    """How far apart two events' geometries are for ``_near``, in metres."""
     pa, pb = a.geometry, b.geometry
     if pa.geom_type == "Point" and pb.geom_type == "Point":
-        d = _GEOD.inv(pa.x, pa.y, pb.x, pb.y)[2]
-    else:  # lines and areas: the farthest gap between them (two moves to one town are not one move)
-        d = shapely.hausdorff_distance(pa, pb) * 111000.0 * max(0.2, math.cos(math.radians(pa.centroid.y)))
-    same_report = bool({s.report for s in a.sources} & {s.report for s in b.sources})
+        return _GEOD.inv(pa.x, pa.y, pb.x, pb.y)[2]
+    # lines and areas: the farthest gap between them (two moves to one town are not one move)
+    return shapely.hausdorff_distance(pa, pb) * 111000.0 * max(0.2, math.cos(math.radians(pa.centroid.y)))
+
+
+def _within(a: Event, b: Event, d: float, b_reports: set[str]) -> bool:
+    same_report = not b_reports.isdisjoint({s.report for s in a.sources})
     return d <= min(a.uncertainty_m, b.uncertainty_m) + (10000.0 if same_report else 5000.0)
 
 
@@ -186,49 +199,188 @@ def _absorb_vague(groups: list[list[Event]]) -> list[list[Event]]:
     return [g for i, (g, _) in enumerate(heads) if i not in absorbed]
 
 
-_CELL_DEG = 1.0
+_CELL_DEG = (1.0, 4.0, 16.0, 64.0)  # grid levels: an event is filed at the finest level where it spans <= 2x2 cells
+_BUCKET_DAYS = 8
+Box = tuple[float, float, float, float]
 
 
-def _reach_cells(e: Event) -> tuple[tuple[int, int], ...]:
-    """Grid cells (1 degree) that the area where ``_near`` could match ``e`` touches: its geometry's bounds
-    grown by its uncertainty plus the same-report slack, generously converted to degrees. Two events that are
-    near each other share a cell (each one's area holds the other's geometry), so the merge only compares
-    events that share a place key or a cell instead of every pair. Empty for events that never merge by
-    distance (region-level, axes)."""
+def _cells(box: Box, size: float) -> tuple[tuple[int, int], ...]:
+    w, s, e, n = box
+    return tuple((x, y) for x in range(math.floor(w / size), math.floor(e / size) + 1)
+                 for y in range(math.floor(s / size), math.floor(n / size) + 1))
+
+
+def _reach_box(e: Event) -> Box | None:
+    """The area where ``_near`` could match ``e``: its geometry's bounds grown by its uncertainty plus the
+    same-report slack, generously converted to degrees. When ``_near(e, x)`` holds, the bounds of ``x`` meet
+    that area (``_near`` converts degrees to metres with the cosine of ``e``'s centroid latitude, floored at
+    0.2, and so does the latitude reach here; the longitude reach uses the smaller cosine of the latitude of
+    ``e``'s bounds farthest from the equator). None for events that never merge by distance (region-level,
+    axes)."""
+    if e.geo_precision == 3 or e.event_type == "axis":
+        return None
+    g = e.geometry
+    w, s, east, n = g.bounds
+    cy = g.y if g.geom_type == "Point" else g.centroid.y
+    reach_m = (e.uncertainty_m + 10000.0) * 1.5
+    dlat = reach_m / (110000.0 * max(0.2, math.cos(math.radians(cy))))
+    dlon = reach_m / (110000.0 * max(0.2, math.cos(math.radians(max(abs(s), abs(n))))))
+    return (w - dlon, s - dlat, east + dlon, n + dlat)
+
+
+def _reach_cells(e: Event) -> tuple[tuple[int, tuple[int, int]], ...]:
+    """(level, cell) of every grid level that the reach of ``e`` touches (where the events it may be near are
+    filed: see ``_own_cells``). Empty for events that never merge by distance."""
+    box = _reach_box(e)
+    if box is None:
+        return ()
+    return tuple((lv, c) for lv, size in enumerate(_CELL_DEG) for c in _cells(box, size))
+
+
+def _own_cells(e: Event) -> tuple[tuple[int, tuple[int, int]], ...]:
+    """Where the merge index files ``e``: the cells its geometry's bounds touch, at the finest grid level where
+    they are at most 2x2 (a long line or a large area is filed a few times at a coarse level, not hundreds of
+    times at a fine one). A later event looks at every level in the cells of its reach, which meets the bounds
+    of every event it is near. Empty like ``_reach_cells``."""
     if e.geo_precision == 3 or e.event_type == "axis":
         return ()
-    w, s, east, n = e.geometry.bounds
-    reach_m = (e.uncertainty_m + 10000.0) * 1.5
-    dlat = reach_m / 110000.0
-    dlon = reach_m / (110000.0 * max(0.2, math.cos(math.radians(max(abs(s), abs(n))))))
-    x0, x1 = math.floor((w - dlon) / _CELL_DEG), math.floor((east + dlon) / _CELL_DEG)
-    y0, y1 = math.floor((s - dlat) / _CELL_DEG), math.floor((n + dlat) / _CELL_DEG)
-    return tuple((x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1))
+    box = e.geometry.bounds
+    for lv, size in enumerate(_CELL_DEG):
+        cells = _cells(box, size)
+        if len(cells) <= 4 or lv == len(_CELL_DEG) - 1:
+            return tuple((lv, c) for c in cells)
+    return ()  # pragma: no cover
+
+
+def _buckets(r: tuple[date, date] | None, slack_days: int = 0) -> range | None:
+    """The ``_BUCKET_DAYS``-day buckets a date range (grown by ``slack_days`` each side) touches; None undated."""
+    if r is None:
+        return None
+    return range((r[0].toordinal() - slack_days) // _BUCKET_DAYS, (r[1].toordinal() + slack_days) // _BUCKET_DAYS + 1)
+
+
+class _Index:
+    """Where the members of the groups built so far can be found: by (kind, place key) and by (kind, grid cell),
+    each split by date bucket (undated members under ``None``). A member that is the same event as a new event
+    shares its kind, has its place key or a cell of its reach (see ``_reach_cells``), and has an overlapping
+    date range (one day of slack) or no date: so it is found under one of the new event's buckets or ``None``.
+    Members with the same key and the same date range are interchangeable for the key test (``same_event`` is
+    then the date test alone): the key index keeps one (group, range) pair per distinct range, so a place told
+    a thousand times costs one check per date range, not a thousand."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple, dict[int | None, dict[tuple, int]]] = {}
+        self.by_cell: dict[tuple, dict[int | None, list[list]]] = {}
+        self.tellings: dict[tuple, list] = {}
+
+    def add(self, gi: int, e: Event, kind: tuple, key: str, cells: tuple, rng: tuple[date, date] | None) -> None:
+        buckets = _buckets(rng, 1)
+        for b in buckets if buckets is not None else (None,):
+            self.by_key.setdefault((kind, key), {}).setdefault(b, {}).setdefault((gi, rng), gi)
+        if not cells:
+            return
+        # For the distance test, members of one group that have the same key, date range, precision,
+        # uncertainty and geometry are one telling: ``_near`` differs between them only by whether a report is
+        # shared, so one entry holds the union of their reports.
+        sig = (kind, gi, key, rng, e.geo_precision, e.uncertainty_m, e.geometry.wkb)
+        entry = self.tellings.get(sig)
+        if entry is not None:
+            entry[4].update(s.report for s in e.sources)
+            return
+        entry = self.tellings[sig] = [gi, e, key, rng, {s.report for s in e.sources}, sig[-1], e.geometry.bounds,
+                                      e.geometry.geom_type == "Point"]
+        for b in buckets if buckets is not None else (None,):
+            for c in cells:
+                self.by_cell.setdefault((kind, c), {}).setdefault(b, []).append(entry)
+
+    @staticmethod
+    def _slots(table: dict, e_buckets: range | None) -> list:
+        if not table:
+            return []
+        if e_buckets is None:  # an undated event can be any of them
+            return list(table.values())
+        out = [table[b] for b in e_buckets if b in table]
+        if None in table:
+            out.append(table[None])
+        return out
+
+    def home(self, e: Event, kind: tuple, key: str, cells: tuple, rng: tuple[date, date] | None) -> int | None:
+        """The lowest-numbered group holding a member that is the same event as ``e`` (None if none is)."""
+        e_buckets = _buckets(rng)
+        best: int | None = None
+        seen: set[tuple] = set()
+        for slot in self._slots(self.by_key.get((kind, key), {}), e_buckets):
+            for (gi, xr) in slot:
+                if (best is None or gi < best) and (gi, xr) not in seen:
+                    seen.add((gi, xr))
+                    if _ranges_ok(rng, xr):
+                        best = gi
+        if not cells or e.geo_precision == 3 or e.event_type == "axis":
+            return best
+        checked: set[int] = set()
+        gaps: dict[bytes, float] = {}  # the distance test depends on the other geometry: once per geometry
+        g = e.geometry
+        e_point = g.geom_type == "Point"
+        ew, es, ee, en = g.bounds
+        # metres per degree of bounding-box gap that ``_gap_m`` is at least (a lower bound, 0.1 % to spare):
+        # the Hausdorff distance is at least the gap between the bounding boxes; a geodesic at least the
+        # meridian arc between the latitudes (>= 110,574 m per degree)
+        per_deg_h = 0.999 * 111000.0 * max(0.2, math.cos(math.radians(g.y if e_point else g.centroid.y)))
+        for c in cells:
+            for slot in self._slots(self.by_cell.get((kind, c), {}), e_buckets):
+                for entry in slot:
+                    gi, x, xkey, xr, reports, wkb, (xw, xs, xe, xn), x_point = entry
+                    # a member with e's key was decided above (same key: the date test alone)
+                    if (best is not None and gi >= best) or xkey == key or id(entry) in checked:
+                        continue
+                    checked.add(id(entry))
+                    if not _ranges_ok(rng, xr) or x.geo_precision == 3:
+                        continue
+                    gap_lat = max(xs - en, es - xn, 0.0)
+                    if e_point and x_point:  # two points: a geodesic
+                        bound = gap_lat * (0.999 * 110000.0)
+                    else:
+                        bound = max(gap_lat, xw - ee, ew - xe) * per_deg_h
+                    if bound > min(e.uncertainty_m, x.uncertainty_m) + 10000.0:
+                        continue  # too far apart to be near, whatever the exact distance
+                    d = gaps.get(wkb)
+                    if d is None:
+                        d = gaps[wkb] = _gap_m(e, x)
+                    if _within(e, x, d, reports):  # = same_event(e, x) for a kind-mate with another key
+                        best = gi
+        return best
+
+
+def _ranges_ok(ra: tuple[date, date] | None, rb: tuple[date, date] | None, slack_days: int = 1) -> bool:
+    """``_dates_ok`` on precomputed ranges."""
+    if ra is None or rb is None:
+        return True
+    slack = timedelta(days=slack_days)
+    return ra[0] - slack <= rb[1] and rb[0] - slack <= ra[1]
 
 
 def merge_events(events: list[Event]) -> list[Event]:
     """Merge events that are one event (single-link clustering in a deterministic order), then give each a
-    stable id; output sorted by id. Ids that still collide get a numeric suffix."""
+    stable id; output sorted by id. Ids that still collide get a numeric suffix.
+
+    Each event joins the first group (in creation order) holding a member that is the same event, exactly as
+    a scan of every group would find it; an index (place key, grid cell, date bucket) narrows the scan to
+    the members that can qualify, so the cost grows with the events, not with their square."""
     order = sorted(events, key=lambda e: (e.event_type, e.geo_precision, e.sources[0].report, e.sources[0].start))
     groups: list[list[Event]] = []
-    by_key: dict[tuple, set[int]] = {}
-    by_cell: dict[tuple, set[int]] = {}
+    index = _Index()
     for e in order:
         kind = (e.event_type, e.phase)
+        key = _key(e)
         cells = _reach_cells(e)
-        candidates = set(by_key.get((kind, _key(e)), ()))
-        for c in cells:
-            candidates |= by_cell.get((kind, c), set())
-        # the first group (in creation order) holding a member that is the same event, as a scan of all would find
-        home = next((gi for gi in sorted(candidates) if any(same_event(e, x) for x in groups[gi])), None)
+        rng = _range(e)
+        home = index.home(e, kind, key, cells, rng)
         if home is None:
             home = len(groups)
             groups.append([e])
         else:
             groups[home].append(e)
-        by_key.setdefault((kind, _key(e)), set()).add(home)
-        for c in cells:
-            by_cell.setdefault((kind, c), set()).add(home)
+        index.add(home, e, kind, key, _own_cells(e), rng)
     groups = _absorb_vague(groups)
     out: list[Event] = []
     seen: dict[str, int] = {}

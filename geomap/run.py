@@ -155,7 +155,7 @@ def extract_report(report: Report, gz: Any, *, locator: Locator | None = None) -
     """Events told by one report (merged within the report; possibilities alone dropped, as in ``extract``)
     and the rows for unresolved.csv: ``{report, text, start, end, reason}`` for place names that could not be
     placed and for event sentences whose place could not be made into geometry."""
-    events, unresolved = _extract_one(report, gz, locator or Locator(gz))
+    events, unresolved = _extract_one(report, gz, locator or _shared_locator(gz))
     return [_public(e) for e in events if _is_event(e)], unresolved
 
 
@@ -202,14 +202,20 @@ def _extract_one(report: Report, gz: Any, locator: Locator) -> tuple[list[Event]
 _LOCATORS: dict[int, tuple[Any, Locator]] = {}
 
 
+def _shared_locator(gz: Any) -> Locator:
+    """One Locator per gazetteer in this process, so that its bounded caches of pure geometry (borders,
+    bands along them, river queries) serve every report instead of being rebuilt per report."""
+    held = _LOCATORS.get(id(gz))
+    if held is None or held[0] is not gz:
+        _LOCATORS.clear()
+        held = _LOCATORS[id(gz)] = (gz, Locator(gz))
+    return held[1]
+
+
 def report_events(report: Report, gz: Any) -> tuple[list[Event], list[dict]]:
     """The per-report unit of work for corpus runs (:func:`geomap.parallel.map_reports`): like
     :func:`extract_report`, but keeping the internal properties the merge across reports needs."""
-    held = _LOCATORS.get(id(gz))
-    if held is None or held[0] is not gz:  # one Locator (and its border/band caches) per gazetteer
-        _LOCATORS.clear()
-        held = _LOCATORS[id(gz)] = (gz, Locator(gz))
-    return _extract_one(report, gz, held[1])
+    return _extract_one(report, gz, _shared_locator(gz))
 
 
 def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, default_date: str | None = None,

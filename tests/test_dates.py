@@ -78,3 +78,25 @@ def test_parse_iso():
     assert parse_iso("2022-02-17T10:00:00Z") == date(2022, 2, 17)
     assert parse_iso("") is None
     assert parse_iso("not a date") is None
+
+
+def test_case_and_unusual_letters_do_not_change_what_is_found():
+    """Dates are matched on lowercased text where that is equivalent; the words reported are the text's own,
+    and a window starting mid-word does not make a word boundary there."""
+    text = "On MONDAY troops moved; ſince March 2021 KİEV said on Tuesday, Feb. 15, 2022. XFriday"
+    spans = find_dates(text, THU)
+    assert [text[s.start : s.end] for s in spans] == [s.text for s in spans]
+    assert [s.text for s in spans] == ["On MONDAY", "ſince March 2021", "on Tuesday", "Feb. 15, 2022"]
+    assert [s.since for s in spans] == [False, True, False, False]  # (IGNORECASE reads a long s as "s")
+    assert [s.text for s in find_dates("On Monday troops moved. XFriday", THU, 1)] == ["Monday"]
+    assert find_dates("XFriday", THU, 1) == []
+    assert [s.text for s in find_dates("the 14th February attack", THU)] == ["14th February"]
+
+
+def test_date_patterns_are_written_in_lowercase():
+    import re
+
+    from geomap.dates import _DATE_RE
+
+    assert _DATE_RE.flags & re.IGNORECASE
+    assert not re.search("[A-Z]", re.sub(r"\\[A-Za-z]|\(\?P", "", _DATE_RE.pattern))

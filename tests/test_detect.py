@@ -101,6 +101,32 @@ def test_trigger_words_prefilter_is_a_superset_of_the_triggers():
         assert _trigger_positions(sentence), sentence
 
 
+def test_trigger_matching_ignores_case_like_the_patterns_say():
+    """Triggers are matched on lowercased text (cheaper than case-insensitive patterns) where that is
+    equivalent, and with the case-insensitive patterns where it is not (long s, dotless i, dotted capital I)."""
+    import re
+
+    import geomap.detect as detect
+    from geomap.detect import _NEGATED, _TRIGGERS, _Folding, _hits
+
+    def reference(text):
+        return {k for k, rx in _TRIGGERS if any(not _NEGATED.search(text[max(0, m.start() - 40) : m.start()])
+                                                for m in rx.finditer(text))}
+
+    folding = [f for _, f in detect._TRIGGERS_F] + [f for f in vars(detect).values() if isinstance(f, _Folding)]
+    assert len(folding) > len(_TRIGGERS) + 5
+    for f in folding:  # written in lowercase: lowercased text matches them as IGNORECASE would
+        assert f.ci.flags & re.IGNORECASE
+        assert not re.search("[A-Z]", re.sub(r"\\[A-Za-z]", "", f.ci.pattern)), f.ci.pattern
+    texts = TYPED + [
+        "ARTILLERY FIRE HIT THE TOWN", "Troops were NOT withdrawn", "The \u017fhelling continued",
+        "Troops moved to \u0130zmir after shelling", "The \u212aremlin ordered airstrikes", "No shelling, no strikes",
+        "Dığer troops moved", "ﬁre and shelling",
+    ]
+    for text in texts:
+        assert _hits(text) == reference(text), text
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

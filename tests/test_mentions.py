@@ -319,3 +319,51 @@ def test_places_command_reports_unreadable_input(gz, capsys, tmp_path):
     assert main(["places", str(tmp_path / "missing.txt")]) == 2
     err = capsys.readouterr().err
     assert "missing.txt" in err
+
+
+def test_offsets_and_lines_survive_long_stretches_without_words(gz):
+    """Blank lines, rules of dots and a tail with no words at all: offsets still point at the names, and a
+    dateline-like line after them is still its own line (the tokeniser tracks lines as it goes)."""
+    text = ("Troops moved towards Kharkiv.\n\n" + "." * 50_000 + "\n\n\nShelling hit Mariupol overnight.\n"
+            + "-" * 50_000)
+    found = [m for m in find_mentions(text, gz) if m.place is not None]
+    assert [m.text for m in found] == ["Kharkiv", "Mariupol"]
+    assert all(text[m.start : m.end] == m.text for m in found)
+    assert find_mentions("." * 10_000, gz) == []
+    assert find_mentions("", gz) == []
+
+
+def test_possessives_are_cut_from_names(gz):
+    text = "Kyiv's mayor spoke. Troops entered Kharkiv’s outskirts and Harris’ plane landed in Kharkiv."
+    kharkiv = [m for m in find_mentions(text, gz) if m.text == "Kharkiv"]
+    assert len(kharkiv) == 2 and all(text[m.start : m.end] == "Kharkiv" for m in kharkiv)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Soldiers at the base (Photo by John Smith)",
+        "A column near the border (Photographs courtesy of the ministry)",
+        "Tanks on a train via Getty Images",
+        "Tanks on a train (Getty Images)",
+        "Troops in Belgorod / AFP",
+        "AFP PHOTO / Ministry of Defence",
+        "MANDATORY CREDIT: Maxar",
+        "Troops training (Sergei Grits via AP)",
+        "Troops training (AP Photo/Sergei Grits)",
+        "REUTERS/Maxim Shemetov",
+        "Reuters/Maxim Shemetov",
+        "Photo: ministry press office",
+        "Tanks on a road. Shutterstock",
+        "TOPSHOT - Troops march",
+        "Ukrainian Presidential Press Service via AP",
+        "Pool Photo via AP",
+        "A bridge (File photo)",
+        "Troops march. EPA-EFE/Stringer",
+    ],
+)
+def test_every_kind_of_photo_credit_is_recognised(line):
+    """The cheap literal pre-check in front of the caption regex must let every credit form through."""
+    from geomap.mentions import _CAPTION_RE, _caption_in
+
+    assert _CAPTION_RE.search(line) and _caption_in(line)

@@ -113,3 +113,46 @@ def test_constructed_areas_are_not_absorbed():
     band = Event(**{**{f: getattr(band, f) for f in band.__dataclass_fields__}, "places": (PlaceRef("50 km", "band", "", "location"),)})
     town = ev("r1", 100, etype="deployment", pid="gn:1", geom=Point(38, 48))
     assert len(merge_events([band, town])) == 2
+
+
+def _scan_merge_groups(events):
+    """The merge's grouping by a plain scan of every group (the definition the indexed merge must equal)."""
+    order = sorted(events, key=lambda e: (e.event_type, e.geo_precision, e.sources[0].report, e.sources[0].start))
+    groups = []
+    for e in order:
+        home = next((g for g in groups if any(same_event(e, x) for x in g)), None)
+        if home is None:
+            groups.append([e])
+        else:
+            home.append(e)
+    return groups
+
+
+def test_indexed_merge_equals_a_scan_of_every_group():
+    """Random events crowded in space and time (points, lines, areas, several dates and precisions, undated,
+    high latitudes): the indexed merge gives exactly what comparing with every group gives."""
+    import random
+
+    from geomap import merge
+
+    rnd = random.Random(5)
+    evs = []
+    for i in range(400):
+        lat = rnd.choice([48.5, 48.6, 75.0, 75.2]) + rnd.uniform(-0.3, 0.3)
+        lon = 37.0 + rnd.uniform(-1.5, 1.5)
+        shape = rnd.random()
+        geom = Point(lon, lat) if shape < 0.6 else (
+            LineString([(lon, lat), (lon + rnd.uniform(-1, 1), lat + rnd.uniform(-0.5, 0.5))]) if shape < 0.85 else
+            box(lon, lat, lon + 0.2, lat + 0.1))
+        day = rnd.choice([None, "2022-01-03", "2022-02-10", "2022-02-11", "2022-02-14", "2022-02-20", "2022-03-01",
+                          "2022-03-09", "2022-03-17", "2022-04-02"])
+        evs.append(ev(f"r{rnd.randrange(60)}", i * 10, etype=rnd.choice(["shelling", "deployment"]),
+                      pid=f"gn:{rnd.randrange(25)}", geom=geom, date=day, prec=rnd.choice(["day", "day", "week", "month"]),
+                      stated=rnd.random() < 0.5, gp=rnd.choice([1, 2, 2, 3]), unc=rnd.choice([1000.0, 5000.0, 20000.0])))
+    want = [merge._combine(g) for g in merge._absorb_vague(_scan_merge_groups(evs))]
+    got = merge_events(evs)
+    assert sorted(len(m.sources) for m in got) == sorted(len(m.sources) for m in want)
+    assert sorted(tuple((s.report, s.start) for s in m.sources) for m in got) == sorted(
+        tuple((s.report, s.start) for s in m.sources) for m in want)
+    assert len(evs) / 4 < len(got) < len(evs)  # the test data merges some, not all
+    assert any(len({p.gazetteer_id for p in m.places}) > 1 for m in got)  # and some by distance

