@@ -7,6 +7,11 @@ gains support from every other distinct name that has a candidate in the same co
 or close by (the "Alexandria ... Rapides Parish" effect; "Paris" in a report about Ukraine stays the French one
 because nothing near Paris, Texas is mentioned).
 
+General English rules on top of the prior: "X County" / "X Parish" is the county (every namesake county is
+weighed), a bare "X" the town; "X state" and "upstate X" are the state; a capital's news prior ("Washington"
+before the state) holds for its own name only; a country's exact name means the country, before its
+same-named province ("Mexico" state) or a city that has the name only as an alternate name (Mexico City).
+
 Pure functions: the same names in the same order give the same choices.
 """
 
@@ -25,7 +30,6 @@ __all__ = ["Name", "resolve"]
 _COHERENCE = 1.0  # weight of the document's other places against the gazetteer's prior
 _BIG_NAME_BOOST = 0.2
 _COUNTRY_SUPPORT = 0.5  # support a country mention gives to a place inside it
-_TRACE: list | None = None  # set to a list to record every candidate's scores (debugging, tests)
 _COUNTY_WORDS = (" county", " parish", " borough")  # US admin-2 words ("Rapides Parish", "Juneau Borough")
 
 
@@ -46,9 +50,10 @@ class Name:
     says_state: bool = False  # "Washington state", "upstate New York": the text calls the name a state
 
 
-def resolve(names: Sequence[Name], hint: str | None = None) -> list[Candidate | None]:
+def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None = None) -> list[Candidate | None]:
     """The chosen candidate of each name, in input order; None when the best answer is a stretched (fuzzy)
-    name that lands outside the document's countries. ``hint`` is an ISO2 country the report is about."""
+    name that lands outside the document's countries. ``hint`` is an ISO2 country the report is about.
+    ``trace``, for error analysis, receives (name key, place, prior score, final score) of every candidate."""
     import numpy as np
 
     if not names:
@@ -168,8 +173,8 @@ def resolve(names: Sequence[Name], hint: str | None = None) -> list[Candidate | 
         final = score
     else:
         final = b
-    if _TRACE is not None:  # diagnostics: (name, place, prior score, final score) of every candidate
-        _TRACE.extend((names[owner[k]].key, c.place, float(b[k]), float(final[k])) for k, c in enumerate(cands))
+    if trace is not None:
+        trace.extend((names[owner[k]].key, c.place, float(b[k]), float(final[k])) for k, c in enumerate(cands))
     doc_countries = set()
     for gi in range(len(names)):
         idx = np.nonzero(own == gi)[0]

@@ -126,3 +126,11 @@ def test_a_country_is_placed_at_the_centre_of_its_main_landmass(gz):
     assert 39.0 < us.lat < 40.5 and -100.0 < us.lon < -97.5  # near Lebanon, Kansas, not in Alaska
     for cc in ("US", "RU", "UA", "NO", "CL", "HR"):
         assert gz.country(cc).geometry.contains(gz.country(cc).point)
+
+
+def test_trace_records_every_candidate_with_its_scores():
+    trace: list = []
+    names = [Name("springfield", (_cand(SPRINGFIELD_MO, 0.80), _cand(SPRINGFIELD_IL, 0.79)))]
+    resolve(names, trace=trace)
+    assert [(k, p.id) for k, p, _, _ in trace] == [("springfield", "t:2"), ("springfield", "t:1")]
+    assert all(final >= 0 for *_, final in trace)

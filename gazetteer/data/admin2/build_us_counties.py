@@ -46,9 +46,9 @@ IMPORTANCE = 0.35  # below admin-1 units (0.55): a county is a second-level unit
 def _atlas_json(atlas: str | None) -> dict:
     """counties-10m.json from an unpacked package dir, a .tgz, or `npm pack` into a temporary dir."""
     if atlas is None:
-        tmp = tempfile.mkdtemp(prefix="us-atlas-")
-        subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-        atlas = str(next(Path(tmp).glob("us-atlas-*.tgz")))
+        with tempfile.TemporaryDirectory(prefix="us-atlas-") as tmp:
+            subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+            return _atlas_json(str(next(Path(tmp).glob("us-atlas-*.tgz"))))
     p = Path(atlas)
     if p.is_dir():
         return json.loads((p / "counties-10m.json").read_text(encoding="utf-8"))
