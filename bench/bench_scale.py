@@ -34,6 +34,7 @@ class PeakRSS:
         self._proc = psutil.Process()
         self.peak = 0
         self.peak_single = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, args=(interval,), daemon=True)
 
@@ -41,15 +42,20 @@ class PeakRSS:
         import psutil
 
         while not self._stop.is_set():
-            total = 0
+            total = total_pss = 0
             for p in [self._proc, *self._proc.children(recursive=True)]:
                 try:
                     rss = p.memory_info().rss
-                except psutil.Error:
+                    # PSS shares each page among the processes mapping it (the gazetteer's memory-mapped name
+                    # table, read-only SQLite pages): summed RSS counts such pages once per process
+                    pss = p.memory_full_info().pss
+                except (psutil.Error, AttributeError):
                     continue
                 total += rss
+                total_pss += pss
                 self.peak_single = max(self.peak_single, rss)
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, total_pss)
             self._stop.wait(interval)
 
     def __enter__(self) -> PeakRSS:
@@ -119,6 +125,7 @@ def run_config(config: str, corpus: list[str], store: str | None, index: str) ->
            "chars": s.chars,
            "events": s.events, "unresolved": s.unresolved, "failed": s.failed,
            "peak_rss_mb": mem.peak / 2**20, "peak_single_mb": mem.peak_single / 2**20,
+           "peak_pss_mb": mem.peak_pss / 2**20,
            "digest": digest.hexdigest(), "warnings": len(warnings),
            "load_after": os.getloadavg()[0],
            "code": str(Path(map_reports.__code__.co_filename).parent)}
@@ -237,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         rows[cfg] = r = _sub(["--_run", cfg, "--_corpus", str(main_c)], code)
         print(f"{cfg:>5}: {r['processed']} reports in {r['seconds']:.1f} s = {r['processed'] / r['seconds']:.2f} "
               f"reports/s, {r['chars'] / r['seconds'] / 1e6:.3f} MB/s; peak RSS {r['peak_rss_mb']:.0f} MB total "
+              f"(PSS {r.get('peak_pss_mb', 0):.0f} MB) "
               f"({r['peak_single_mb']:.0f} MB largest process); CPU {r['cpu_s']:.0f} s = "
               f"{r['cpu_s'] / r['processed'] * 1000:.0f} ms/report; {r['events']} events; digest {r['digest'][:12]}; "
               f"load {os.getloadavg()[0]:.2f}", flush=True)

@@ -98,7 +98,9 @@ class Place:
             raise ValueError("a Place needs an id and a name")
         if not isinstance(self.kind, Kind):
             object.__setattr__(self, "kind", Kind(self.kind))
-        _check_lat_lon(self.lat, self.lon)
+        # the range test alone also refuses NaN and infinities (every comparison with NaN is false)
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            _check_lat_lon(self.lat, self.lon)
         if self.population < 0:
             raise ValueError(f"negative population for {self.id}: {self.population}")
 

@@ -158,8 +158,10 @@ def fast_record(f: str, direct: Iterable[tuple[int, str, int]], phonetic_entries
     and no ``kinds`` are asked for, computed once when the name table is written (``f``'s entries, its
     phonetic key ``pk`` and that key's entries, ``light(pid)`` the ranking fields): one tuple per candidate,
     (pid, may be an exact match, quality, match, matched name, similarity, score factors that do not depend on
-    the caller, prominence part of the score, -population). :meth:`Gazetteer._lookup_latin` adds what does:
-    exact spelling, country and near focus. Mirrors :meth:`Gazetteer._lookup` and :meth:`Gazetteer._rank`."""
+    the caller, prominence part of the score, -population, then the sort score without and with an exact
+    spelling when the caller adds no focus, and the similarity as a Candidate holds it).
+    :meth:`Gazetteer._lookup_latin` adds what depends on the caller: exact spelling, country and near focus.
+    Mirrors :meth:`Gazetteer._lookup` and :meth:`Gazetteer._rank`."""
     hits: dict[int, tuple[float, Match, str, float]] = {}
     for cls, name, pid in direct:
         if cls > _index.CLS_TRANSLIT:
@@ -198,8 +200,15 @@ def fast_record(f: str, direct: Iterable[tuple[int, str, int]], phonetic_entries
             factor *= _FOREIGN_ALIAS
         if kind is Kind.ADMIN1 and (country, pname) in centres:
             factor *= _ADMIN_NAMED_AFTER_CENTRE
-        out.append((pid, m is Match.FOLDED, q, _MATCHES.index(m), name, sim, factor, base, -population))
+        out.append((pid, m is Match.FOLDED, q, _MATCHES.index(m), name, sim, factor, base, -population,
+                    _sort_score(q * base * factor), _sort_score(_Q_EXACT * base * factor),
+                    1.0 if sim == 1.0 else round(sim, 4)))
     return tuple(out)
+
+
+def _sort_score(score: float) -> float:
+    """A candidate's score as ranking sorts it: clipped to 0..1, rounded, negated (best first)."""
+    return -round(min(1.0, max(0.0, score)), 6)
 
 
 class _SqlRows:
@@ -246,7 +255,7 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._pid_of: dict[str, int] = {}
         self._buckets: dict[str, list[str]] = {}
-        self._cache: dict[tuple, LookupResult] = {}
+        self._cache: dict[str | tuple, LookupResult] = {}
         self._trees: dict[str, tuple] = {}
         self._progress = progress
         self._table: _table.NameTable | None = None
@@ -321,7 +330,7 @@ class Gazetteer:
         pid = row[0]
         p = self._places.get(pid)
         if p is None:
-            p = Place(id=row[1], name=row[2], kind=Kind(row[3]), country=row[4], admin1=row[5], population=row[6],
+            p = Place(id=row[1], name=row[2], kind=_KINDS[row[3]], country=row[4], admin1=row[5], population=row[6],
                       lat=row[7], lon=row[8], importance=row[9], source=row[10], geometry_wkb=row[11])
             self._places[pid] = p
             self._pid_of[p.id] = pid
@@ -378,25 +387,37 @@ class Gazetteer:
     def lookup(self, query: str, *, country: str | None = None, kinds: Iterable[Kind | str] | None = None,
                near: tuple[float, float] | None = None, limit: int = 10, fuzzy: bool = True) -> LookupResult:
         """Ranked candidates for a place name, best first; empty with a ``reason`` when nothing fits."""
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str, not {type(query).__name__}")
-        cc = None if country is None else self._check_country(country)
-        kind_set = None if kinds is None else self._check_kinds(kinds)
-        if near is not None:
-            lat, lon = (float(near[0]), float(near[1]))
-            if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError(f"near must be (lat, lon) in degrees, got {near!r}")
-            near = (lat, lon)
-        if not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be a positive integer, got {limit!r}")
-        key = (query, cc, kind_set, near, limit, bool(fuzzy))
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
+        if (fuzzy is False and country is None and kinds is None and near is None and limit.__class__ is int
+                and limit == 10 and isinstance(query, str)):
+            # text scanning's call: nothing to check, and cached under the query alone (a str key is not a
+            # tuple that the garbage collector tracks: its collections are a fifth of a distinct lookup's cost)
+            hit = self._cache.get(query)
+            if hit is not None:
+                return hit
+            key: str | tuple = query
+            cc = kind_set = near = None
+        else:
+            if not isinstance(query, str):
+                raise TypeError(f"query must be a str, not {type(query).__name__}")
+            cc = None if country is None else self._check_country(country)
+            kind_set = None if kinds is None else self._check_kinds(kinds)
+            if near is not None:
+                lat, lon = (float(near[0]), float(near[1]))
+                if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise ValueError(f"near must be (lat, lon) in degrees, got {near!r}")
+                near = (lat, lon)
+            if not isinstance(limit, int) or limit < 1:
+                raise ValueError(f"limit must be a positive integer, got {limit!r}")
+            fuzzy = bool(fuzzy)
+            key = (query if not fuzzy and limit == 10 and cc is None and kind_set is None and near is None
+                   else (query, cc, kind_set, near, limit, fuzzy))
+            hit = self._cache.get(key)
+            if hit is not None:
+                return hit
         with self._lock:
             if self._table is None:
                 self._count_lookup()
-            result = self._lookup(query, cc, kind_set, near, limit, bool(fuzzy))
+            result = self._lookup(query, cc, kind_set, near, limit, fuzzy)
         if len(self._cache) >= _CACHE_MAX:  # a process's own memory stays bounded: start the caches afresh
             self._cache.clear()
             self._places.clear()
@@ -541,23 +562,27 @@ class Gazetteer:
             if not cands:
                 return None
             exact_cf = text.casefold()
-            light = tb.light if cc is not None or near is not None else None
-            scored = []
-            for pid, may_be_exact, q, m, name, sim, factor, base, neg_pop in cands:
-                if may_be_exact and name.casefold() == exact_cf:
-                    q, m = _Q_EXACT, 0
-                if light is not None:
+            if cc is None and near is None:  # the commonest query: its sort scores were computed when written
+                scored = [(s_exact, neg_pop, pid, 0, name, sim_out) if may_be_exact and name.casefold() == exact_cf
+                          else (s_plain, neg_pop, pid, m, name, sim_out)
+                          for pid, may_be_exact, _, m, name, _, _, _, neg_pop, s_plain, s_exact, sim_out in cands]
+            else:
+                light = tb.light
+                scored = []
+                for pid, may_be_exact, q, m, name, _, factor, base, neg_pop, _, _, sim_out in cands:
+                    if may_be_exact and name.casefold() == exact_cf:
+                        q, m = _Q_EXACT, 0
                     lt = light(pid)
                     if cc is not None and lt[2] != cc:
                         factor *= 0.8 if lt[2] == "" else 0.6
                     if near is not None:
                         d = _haversine(near[0], near[1], lt[4], lt[5])
                         factor *= 0.5 + 0.5 * math.exp(-d / 250.0)
-                score = q * base * factor
-                scored.append((-round(min(1.0, max(0.0, score)), 6), neg_pop, pid, m, name, sim))
-            scored.sort()
+                    scored.append((_sort_score(q * base * factor), neg_pop, pid, m, name, sim_out))
+            if len(scored) > 1:
+                scored.sort()
             cache, light, out = self._places, tb.light, []
-            for s, _, pid, m, n, sim in scored[:limit]:
+            for s, _, pid, m, n, sim in scored[:limit] if len(scored) > limit else scored:
                 p = cache.get(pid)
                 if p is None:
                     lt = light(pid)
@@ -567,7 +592,7 @@ class Gazetteer:
                         p = cache[pid] = Place(lt[9], lt[0], _KINDS[lt[1]], lt[2], lt[7], lt[3], lt[4], lt[5], None,
                                                lt[6], lt[10])
                         self._pid_of[lt[9]] = pid
-                out.append(Candidate(p, -s, _MATCHES[m], n, 1.0 if sim == 1.0 else round(sim, 4)))
+                out.append(Candidate(p, -s, _MATCHES[m], n, sim))
             return LookupResult(query, tuple(out))
         if k >= 0:
             exact_cf = text.casefold()

@@ -151,6 +151,32 @@ def test_bad_arguments_are_explicit_errors(gz):
         gz.lookup(None)  # type: ignore[arg-type]
 
 
+def test_text_scanning_call_checks_its_arguments_too(gz):
+    # lookup(q, fuzzy=False) takes a shortcut past argument checks; anything else still gets them
+    with pytest.raises(TypeError):
+        gz.lookup(None, fuzzy=False)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        gz.lookup("Kyiv", fuzzy=False, limit=10.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        gz.lookup("Kyiv", fuzzy=False, country="Ukraine")
+
+
+def test_focus_free_ranking_matches_the_focused_path(gz):
+    # the common query's scores are precomputed in the name table; a far-away near focus recomputes them and
+    # may only scale scores down, and country="" is no focus at all
+    for q in ("Mykolaivka", "Aleksandrovka", "Kharkiv", "Paris", "Springfield"):
+        gz._cache.clear()
+        plain = gz.lookup(q, fuzzy=False)
+        assert plain == gz.lookup(q, fuzzy=False, country="", limit=10)
+        assert plain is gz.lookup(q, fuzzy=False)  # cached
+        gz._cache.clear()
+        assert plain == gz.lookup(q, fuzzy=False)  # the same answer again, not the same object
+        ids = {c.place.id: c.score for c in plain.candidates}
+        for c in gz.lookup(q, fuzzy=False, country="ZZ", limit=50).candidates:
+            if c.place.id in ids:
+                assert c.score <= ids[c.place.id] + 1e-9
+
+
 def test_results_are_immutable_and_ranked(gz):
     r = gz.lookup("Aleksandrovka", limit=10)
     scores = [c.score for c in r.candidates]
