@@ -190,7 +190,6 @@ class _Folding:
 
 
 _TRIGGERS_F = [(kind, _Folding(rx)) for kind, rx in _TRIGGERS]
-_TRIGGERS_LOW = [(kind, f.low) for kind, f in _TRIGGERS_F]
 _NEGATED_F = _Folding(_NEGATED)
 
 
@@ -198,20 +197,8 @@ def _hits(text: str, low: str | None | bool = False) -> set[str]:
     """Trigger kinds in ``text`` (not negated just before); ``low``: ``_folded(text)`` if already known."""
     if low is False:
         low = _folded(text)
-    if low is None:
-        triggers = _TRIGGERS
-        negated = _NEGATED_F.ci
-    else:
-        triggers = _TRIGGERS_LOW
-        negated = _NEGATED_F.low
-        text = low
-    out = set()
-    for kind, rx in triggers:
-        for m in rx.finditer(text):
-            if not negated.search(text[max(0, m.start() - 40) : m.start()]):
-                out.add(kind)
-                break
-    return out
+    memo: dict[str, bool] = {}
+    return {kind for kind, _ in _TRIGGERS if _hit(kind, text, low, memo)}
 
 
 _TOWARDS_FROM_F = _Folding(re.compile(r"\btowards?\b|\bfrom\b", re.I))
@@ -223,39 +210,59 @@ _GROUND_RE_F = _Folding(_GROUND_RE)
 _AIR_BASE_RE_F = _Folding(_AIR_BASE_RE)
 
 
+def _hit(kind: str, text: str, low: str | None, memo: dict[str, bool]) -> bool:
+    """Whether trigger ``kind`` occurs in ``text`` not negated just before (as ``kind in _hits(text, low)``),
+    asked one kind at a time so that ``classify`` stops scanning once its answer is decided."""
+    got = memo.get(kind)
+    if got is None:
+        if low is None:
+            rx, negated, src = _TRIGGER_CI[kind], _NEGATED_F.ci, text
+        else:
+            rx, negated, src = _TRIGGER_LOW[kind], _NEGATED_F.low, low
+        got = False
+        for m in rx.finditer(src):
+            if not negated.search(src[max(0, m.start() - 40) : m.start()]):
+                got = True
+                break
+        memo[kind] = got
+    return got
+
+
+_TRIGGER_CI = dict(_TRIGGERS)
+_TRIGGER_LOW = {kind: f.low for kind, f in _TRIGGERS_F}
+
+
 def classify(text: str, context: str = "") -> str | None:
     """The event type a clause's words announce, or None. Order matters: an axis or shelling sentence often
     also says "movement" or "fire"; aircraft beside ground troops are part of a deployment. A negated trigger
     ("no withdrawal") does not count; movements and deployments need a military noun ("move sanctions" is
-    not a movement)."""
+    not a movement). Each trigger kind is looked for only when the decision reaches it (same answer as
+    matching every kind first)."""
     low = _folded(text)
-    hits = _hits(text, low)
-    if not hits:
-        return None
-    if "axis" in hits and _TOWARDS_FROM_F.search(text, low):
+    memo: dict[str, bool] = {}
+    if _hit("axis", text, low, memo) and _TOWARDS_FROM_F.search(text, low):
         return "axis"
-    hits.discard("axis")
     # strong shelling words beat strike words ("struck by a shell"); bare "explosions" or "under fire" are
     # shelling unless a strike word says how ("missile strikes ... explosions")
     for kind in ("shelling", "strike", "bridge"):
-        if kind in hits:
+        if _hit(kind, text, low, memo):
             return kind
     # ``context`` (the sentence before) may supply the military context a weak word needs
     military = bool(_MILITARY_F.search(text, low)) or bool(context and _MILITARY_F.search(context, _folded(context)))
-    if "fire" in hits and military:
+    if military and _hit("fire", text, low, memo):
         return "shelling"
-    if "weak_strike" in hits and (military or _WEAK_CONTEXT_F.search(text, low)):
+    if _hit("weak_strike", text, low, memo) and (military or _WEAK_CONTEXT_F.search(text, low)):
         return "strike"
-    if "naval" in hits or ("weak_naval" in hits and _MILITARY_NOT_NAVAL_F.search(text, low)):
+    if _hit("naval", text, low, memo) or (_hit("weak_naval", text, low, memo) and _MILITARY_NOT_NAVAL_F.search(text, low)):
         return "naval"
-    if "air" in hits and _MILITARY_AIR_F.search(text, low):
+    if _hit("air", text, low, memo) and _MILITARY_AIR_F.search(text, low):
         if _GROUND_RE_F.search(text, low) and not _AIR_BASE_RE_F.search(text, low):
-            return "movement" if "movement" in hits else "deployment"
+            return "movement" if _hit("movement", text, low, memo) else "deployment"
         return "air"
     if not military:
         return None
     for kind in ("movement", "deployment"):
-        if kind in hits:
+        if _hit(kind, text, low, memo):
             return kind
     return None
 
@@ -804,6 +811,7 @@ def detect_all(text: str, mentions: list[Mention], ref: date | None = None) -> t
     they can be listed for review ("Russia is flying in more combat aircraft": real, but nowhere to map)."""
     unplaced: list[tuple[int, int, str]] = []
     mentions = sorted(mentions, key=lambda m: m.start)
+    m_starts = [m.start for m in mentions]  # a sentence's places are a slice of the sorted mentions
     sents = split_sentences(text)
     titles = _LazyTitles(text)
     # one scan of the whole text for any trigger word: most sentences of ordinary news have none
@@ -834,7 +842,10 @@ def detect_all(text: str, mentions: list[Mention], ref: date | None = None) -> t
         if historical:
             pending = None
             continue
-        placed = place_roles(text, s, e, mentions)
+        if etype is None and pending is None and not (out and last_idx[-1] == idx - 1):
+            continue  # (nothing below would use this sentence)
+        # place_roles keeps the mentions inside [s, e): those starting there, in order
+        placed = place_roles(text, s, e, mentions[bisect_left(m_starts, s) : bisect_left(m_starts, e)])
         if etype is None:
             if (out and last_idx[-1] == idx - 1 and not any(_is_specific(p) for p in placed)
                     and status_of(sent) in ("confirmed", "disputed") and out[-1].event_type != "axis"):

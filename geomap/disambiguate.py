@@ -31,6 +31,7 @@ _COHERENCE = 1.0  # weight of the document's other places against the gazetteer'
 _BIG_NAME_BOOST = 0.2
 _COUNTRY_SUPPORT = 0.5  # support a country mention gives to a place inside it
 _COUNTY_WORDS = (" county", " parish", " borough")  # US admin-2 words ("Rapides Parish", "Juneau Borough")
+_WATER_KINDS = (Kind.RIVER, Kind.LAKE, Kind.RESERVOIR, Kind.CANAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,9 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
     cands: list[Candidate] = []
     owner: list[int] = []
     base: list[float] = []
+    bounds: list[int] = []  # where each name's candidates start in ``cands`` (one contiguous stretch each)
     for gi, nm in enumerate(names):
+        bounds.append(len(cands))
         q = nm.key
         # the gazetteer's first 16 namesakes, or every namesake county when the name says "County" (there are 30
         # Washington Counties)
@@ -73,41 +76,44 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
         has_county = says_county and any(c.place.kind is Kind.ADMIN2 and _norm(c.place.name) == q for c in cs)
         # without the county itself among the candidates: a town of that name in a state that has such a county
         county_states = _us_counties().get(q, frozenset()) if says_county and not has_county else frozenset()
+        kinds, qual = nm.kinds, nm.qualifier
         for c in cs:
             p = c.place
+            pk = p.kind
+            pn = _norm(p.name)
             s = c.score
-            if nm.kinds and p.kind in nm.kinds:
+            if kinds and pk in kinds:
                 s += 0.3
             if hint and p.country == hint:
                 s += 0.2
-            if p.kind in (Kind.ADMIN1, Kind.COUNTRY) and _norm(p.name) == q and pop_max < 100_000:
+            if pk in (Kind.ADMIN1, Kind.COUNTRY) and pn == q and pop_max < 100_000:
                 s += _BIG_NAME_BOOST  # "California", "Georgia": a state or country name means the state or country
-            qual = nm.qualifier
             if qual is not None:
                 if qual.kind is Kind.COUNTRY and p.country == qual.country and p.id != qual.id:
                     s += 0.6
                 elif qual.kind is Kind.ADMIN1 and p.country == qual.country:
                     s += 0.8 if _admin_key(p.admin1) == _admin_key(qual.name) else 0.2
-            if c.match.value == "fuzzy" or c.similarity < 1.0:
+            # (``Match`` is a str enum: comparing the member with its value skips the slow ``.value`` descriptor)
+            if c.match == "fuzzy" or c.similarity < 1.0:
                 s -= 0.3 * (1 - c.similarity)
             if county_states and p.country == "US" and _admin_key(p.admin1) in county_states:
                 s += 0.5  # "Laurel County": a town of that name in a state that has such a county
-            if p.kind is Kind.ADMIN1 and p.country in named_countries and not nm.says_state:
+            if pk is Kind.ADMIN1 and p.country in named_countries and not nm.says_state:
                 s -= 0.2  # "Mexico" is the country before the State of México
-            elif named_countries and p.kind is not Kind.COUNTRY and _norm(p.name) != q:
+            elif named_countries and pk is not Kind.COUNTRY and pn != q:
                 s -= 0.3  # ... and before Mexico City, which has "Mexico" only as another name
-            if nm.says_state and p.kind is Kind.ADMIN1 and _admin_key(p.name) == _admin_key(q):
+            if nm.says_state and pk is Kind.ADMIN1 and _admin_key(p.name) == _admin_key(q):
                 s += 0.6  # "Washington state" is the state, not the capital
-            if p.kind is Kind.ADMIN2:
-                if has_county and _norm(p.name) == q:
+            if pk is Kind.ADMIN2:
+                if has_county and pn == q:
                     s += 0.5  # "Laurel County" is the county
                 elif not says_county:
                     s -= 0.3  # a bare "Laurel" is a town before a county
-            if _is_capital(p) and not nm.kinds and _norm(p.name) == q:
+            if not kinds and pn == q and _is_capital(p):
                 # "Washington" in the news is the capital before the state; but a capital reached through an
                 # alias ("Mexico" for Mexico City) is not preferred to the country of that name
                 s += 0.15
-            if p.kind in (Kind.RIVER, Kind.LAKE, Kind.RESERVOIR, Kind.CANAL) and not nm.kinds and not nm.the_before:
+            if pk in _WATER_KINDS and not kinds and not nm.the_before:
                 s -= 0.15  # English names rivers with "the": bare "Dnipro" is the city
             cands.append(c)
             owner.append(gi)
@@ -125,8 +131,9 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
         nb_codes = np.array([[b in nbs.get(a, ()) for b in codes] for a in codes], dtype=bool).reshape(
             len(codes), len(codes)
         )
-        ccx = np.where(cc >= 0, cc, 0)
-        neighbour = nb_codes[ccx[:, None], ccx[None, :]] & (cc[:, None] >= 0) & (cc[None, :] >= 0)
+        has_cc = cc >= 0
+        ccx = np.where(has_cc, cc, 0)
+        neighbour = nb_codes[ccx[:, None], ccx[None, :]] & has_cc[:, None] & has_cc[None, :]
         ad_ids: dict[str, int] = {}
         ad = []
         for c in cands:
@@ -139,10 +146,11 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
         dlon = lon[:, None] - lon[None, :]
         h = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
         dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-        same_cc = (cc[:, None] == cc[None, :]) & (cc[:, None] >= 0)
+        same_cc = (cc[:, None] == cc[None, :]) & has_cc[:, None]
         same_ad = (ad[:, None] == ad[None, :]) & (ad[:, None] >= 0)
-        any_country = (kind[:, None] == 2) | (kind[None, :] == 2)
-        any_admin = (kind[:, None] == 1) | (kind[None, :] == 1)
+        is_country, is_admin = kind == 2, kind == 1
+        any_country = is_country[:, None] | is_country[None, :]
+        any_admin = is_admin[:, None] | is_admin[None, :]
         near = np.minimum(1.0, np.exp(-dist / 150.0) + 0.3 * same_cc)
         rel = np.where(
             any_country,
@@ -154,12 +162,14 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
         # "Georgia" the US state, Atlanta does
         country_names = {(owner[k], _admin_key(c.place.name))
                          for k, c in enumerate(cands) if c.place.kind is Kind.COUNTRY}
-        twin = np.array([c.place.kind is Kind.ADMIN1 and (owner[k], _admin_key(c.place.name)) in country_names
-                         for k, c in enumerate(cands)])
-        if twin.any():
-            rel = np.where(twin[:, None], same_ad * 1.0, rel)
+        if country_names:
+            twin = np.array([c.place.kind is Kind.ADMIN1 and (owner[k], _admin_key(c.place.name)) in country_names
+                             for k, c in enumerate(cands)])
+            if twin.any():
+                rel = np.where(twin[:, None], same_ad * 1.0, rel)
         ng = len(names)
-        starts = np.searchsorted(own, np.arange(ng))
+        starts = np.array(bounds)  # (every name has candidates: the first index of each)
+        rows = np.arange(n)
         score = b.copy()
         for _ in range(2):
             # weight of each candidate within its own name: its score relative to the name's best
@@ -167,7 +177,7 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
             w = np.clip(score / best_in[own], 0, 1) ** 4
             contrib = rel * w[None, :]  # [i, j]: support candidate j gives candidate i
             per_group = np.maximum.reduceat(contrib, starts, axis=1)  # [i, group]
-            per_group[np.arange(n), own] = 0.0
+            per_group[rows, own] = 0.0
             support = per_group.sum(axis=1) / max(ng - 1, 3)  # a 2-name text is thin evidence
             score = b + _COHERENCE * support
         final = score
@@ -175,19 +185,19 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
         final = b
     if trace is not None:
         trace.extend((names[owner[k]].key, c.place, float(b[k]), float(final[k])) for k, c in enumerate(cands))
-    doc_countries = set()
-    for gi in range(len(names)):
-        idx = np.nonzero(own == gi)[0]
-        c = cands[int(idx[np.argmax(final[idx])])]
-        if c.match.value != "fuzzy" and c.similarity >= 1.0 and c.place.country:
-            doc_countries.add(c.place.country)
+    # each name's choice: the first best of its stretch (as ``argmax``; in Python, as one numpy call per name
+    # cost more than the rest of a short report's disambiguation, unless a NaN makes the two disagree)
+    bounds.append(n)
+    if np.isnan(final).any():
+        chosen = [cands[a + int(final[a:b].argmax())] for a, b in zip(bounds, bounds[1:])]
+    else:
+        fl = final.tolist()
+        chosen = [cands[max(range(a, b), key=fl.__getitem__)] for a, b in zip(bounds, bounds[1:])]
+    doc_countries = {c.place.country for c in chosen if c.match != "fuzzy" and c.similarity >= 1.0 and c.place.country}
     out: list[Candidate | None] = []
-    for gi, nm in enumerate(names):
-        idx = np.nonzero(own == gi)[0]
-        k = int(idx[np.argmax(final[idx])])
-        c = cands[k]
+    for nm, c in zip(names, chosen):
         ok = True
-        if c.match.value == "fuzzy" or c.similarity < 1.0:
+        if c.match == "fuzzy" or c.similarity < 1.0:
             # a stretched name must land among the document's other places (or the hinted country)
             qual = nm.qualifier
             ok = (

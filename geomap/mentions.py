@@ -44,12 +44,13 @@ from __future__ import annotations
 
 import re
 import weakref
-from itertools import compress
-from operator import attrgetter
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter, methodcaller
 from typing import Any, Literal
 
 from gazetteer import Candidate, Kind, LookupResult, Place
@@ -447,6 +448,7 @@ _GOV_SUFFIXES = frozenset(
 )
 _PLACE_SUFFIXES = frozenset("based area born bound region wide side".split())
 
+_END = methodcaller("end")
 _CAPTION_RE = re.compile(
     r"\((?:Photo|Image|Picture|Photograph)s? (?:by|credit|courtesy)|via Getty Images|Getty Images\)|"
     r"/\s?AFP\b|AFP PHOTO|MANDATORY CREDIT|\bvia AP\)|\(AP Photo|REUTERS/|Reuters/|Photo:\s|"
@@ -482,6 +484,24 @@ _DATELINE_RE = re.compile(
     r"(?:—|–|--|-)[ ]*",
     re.MULTILINE,
 )
+# Where a dateline may start (_DATELINE_RE begins with "^" or "after '. '", then two capitals): trying the
+# pattern only there is much cheaper than letting finditer try it at every character.
+_DATELINE_AT_RE = re.compile(r"(?:\n|[.!?] )(?=[ \t]*[A-Z][A-Z'’.\-])")
+
+
+def _datelines(text: str) -> list[re.Match[str]]:
+    """``list(_DATELINE_RE.finditer(text))``, the pattern tried only where it can start."""
+    out = []
+    end = 0
+    for p in chain((0,), map(_END, _DATELINE_AT_RE.finditer(text))):
+        if p >= end:
+            m = _DATELINE_RE.match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 _IN_DIRECTION_RE = re.compile(
     r"(?:,\s*)?\s(?:in|of)\s(?:the\s)?(?:(?:far\s)?(?:north|south|east|west|north-?east|north-?west|south-?east|"
     r"south-?west|central|northern|southern|eastern|western|north-?eastern|north-?western|south-?eastern|"
@@ -693,9 +713,10 @@ _ADMIN_SUFFIXES = frozenset(
 )
 
 
+@lru_cache(maxsize=100_000)
 def _admin_key(name: str) -> str:
     """Comparable key of an admin-1 name: "Autonomous Republic of Crimea" ~ "Crimea", "Luhansk Oblast" ~
-    "Luhansk", "California Republic" ~ "California"."""
+    "Luhansk", "California Republic" ~ "California" (cached: disambiguation asks it of every candidate)."""
     words = [w for w in _norm(name).split() if w not in _ADMIN_SUFFIXES]
     return " ".join(words)
 
@@ -753,40 +774,79 @@ def _is_capital(place: Place) -> bool:
 # --------------------------------------------------------------------------------------------------------
 
 
-_SENT_START_RE = re.compile(r"(?:^|[.!?:;\n\r…])[ \t\"“”‘'(\[*•·–—\-\u00a0]*", re.MULTILINE)
+# Sentence starts: right after a sentence end or a line start, spaces, quotes, brackets and bullets skipped.
+# Written as two patterns that begin with a character class (which the regex engine scans for in C) rather than
+# one that begins with "^|": a line start is after a "\n", itself a sentence end, so only the text's start
+# needs its own match.
+_SENT_END_CHARS_RE = re.compile(r"[.!?:;\n\r…][ \t\"“”‘'(\[*•·–—\-\u00a0]*")
+_LEADING_SKIP_RE = re.compile(r"[ \t\"“”‘'(\[*•·–—\-\u00a0]*")
 
 
-# (text before the token, token): one findall gives both without two method calls per match. The lazy gap
-# stops at the first place _TOKEN_RE matches, as a search would; "|\Z" lets a tail without tokens end the scan
-# in one match (else every later start would be tried again to the end: quadratic on hostile input).
-_GAP_TOKEN_RE = re.compile(r"(.*?)(" + _TOKEN_RE.pattern + r"|\Z)", re.DOTALL)
+# (text before the token, token): one findall gives both without two method calls per match. Every word
+# character but "_" starts a token (a letter the word alternative, a digit the number one), so the gap is exactly
+# the run of other characters before it: one greedy character class, which the regex engine runs in a tight
+# loop (a lazy ".*?" tried every token alternative at each character of the gap). "|\Z" ends the scan at a
+# tail without tokens in one match.
+_GAP_TOKEN_RE = re.compile(r"([\W_]*)(" + _TOKEN_RE.pattern + r"|\Z)")
 
 
-def _tokenise(text: str) -> list[_Tok]:
-    # positions right after a sentence end or a line start (spaces, quotes, brackets and bullets skipped)
-    starts = {m.end() for m in _SENT_START_RE.finditer(text)}
+def _sentence_starts(text: str) -> set[int]:
+    """Positions right after a sentence end or a line start (spaces, quotes, brackets and bullets skipped)."""
+    starts = set(map(_END, _SENT_END_CHARS_RE.finditer(text)))
+    starts.add(_LEADING_SKIP_RE.match(text).end())
+    return starts
+
+
+def _tokenise(text: str, datelines: Container[int] = ()) -> tuple[list[_Tok], list[int], set[str]]:
+    """The tokens of ``text``, the indices of the capitalised ones (where names start) and the words written in
+    lowercase (lowercased), gathered as the tokens are made. ``sent`` is final here: sentence starts, headline
+    lines (Title Case) and all-caps words outside ``datelines`` (line numbers) say capitalisation is weak."""
+    starts = _sentence_starts(text)
     toks: list[_Tok] = []
     append = toks.append
+    cap_idx: list[int] = []
+    lower_words: set[str] = set()
     n = len(text)
     line = 0  # newlines before the token (tokens come in order, so count as we go; none inside a token)
     pos = 0
+    words: dict[int, int] = defaultdict(int)  # words of more than three letters, per line
+    caps: dict[int, int] = defaultdict(int)  # of which capitalised
     for gap, w in _GAP_TOKEN_RE.findall(text):
         if not w:
             break  # the end of the text
         s = pos + len(gap)
-        e = pos = s + len(w)
+        lw = len(w)
+        e = pos = s + lw
         if "\n" in gap:
             line += gap.count("\n")
         poss = False
         if w[-1] in "sS":
-            if len(w) > 2 and w[-2] in "'’":
+            if lw > 2 and w[-2] in "'’":
                 w = w[:-2]
+                lw -= 2
                 e -= 2
                 poss = True
             elif e < n and text[e] in "'’" and (e + 1 >= n or not text[e + 1].isalpha()):
                 poss = True  # "Harris’ trip"
-        append(_Tok(s, e, w, w[0].isupper(), len(w) > 1 and w.isupper(), s in starts, poss, line))
-    return toks
+        cap = w[0].isupper()
+        upper = lw > 1 and w.isupper()
+        # all caps outside a dateline ("KYIV") is no evidence either, but "US" is
+        sent = s in starts or (upper and line not in datelines and w not in _ABBREV_PLACES)
+        if cap:
+            cap_idx.append(len(toks))
+        elif w[0].islower():
+            lower_words.add(w)
+        append(_Tok(s, e, w, cap, upper, sent, poss, line))
+        if lw > 3 and w[0].isalpha():
+            words[line] += 1
+            if cap:
+                caps[line] += 1
+    headlines = {ln for ln, k in words.items() if k >= 3 and caps[ln] >= 0.7 * k}
+    if headlines:
+        for t in toks:
+            if t.line in headlines:
+                t.sent = True
+    return toks, cap_idx, set(map(str.lower, lower_words))
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -796,19 +856,6 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((pos, pos + len(ln)))
         pos += len(ln) + 1
     return spans
-
-
-def _headline_lines(text: str, toks: list[_Tok]) -> set[int]:
-    """Lines written in Title Case (headlines, menus): capitalisation there says nothing."""
-    words: dict[int, int] = defaultdict(int)  # words of more than three letters, per line
-    caps: dict[int, int] = defaultdict(int)  # of which capitalised
-    for t in toks:
-        w = t.text
-        if len(w) > 3 and w[0].isalpha():
-            words[t.line] += 1
-            if t.cap:
-                caps[t.line] += 1
-    return {ln for ln, n in words.items() if n >= 3 and caps[ln] >= 0.7 * n}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -863,16 +910,20 @@ class _Recogniser:
         self.hint = country_hint.upper() if country_hint else None
         self.toponyms = keep == "toponyms"
         self.cache = _cache_for(gz)
-        self.toks = _tokenise(text)
-        # the capitalised tokens (where names start); map/compress iterate in C
-        self.cap_idx = list(compress(range(len(self.toks)), map(attrgetter("cap"), self.toks)))
+        # datelines: line number -> (start, end) of the place prefix ("KYIV, Feb 17 (Reuters) -"); it must be on
+        # its own at the start of a line and look like a place, not an acronym
+        datelines: dict[int, tuple[int, int]] = {}
+        for m in _datelines(text):
+            word = m.group("place")
+            if len(word.replace(".", "")) >= 3 and not word.isdigit():
+                datelines[text.count("\n", 0, m.start())] = (m.start("place"), m.end("qual") if m.group("qual") else m.end("place"))
+        self.datelines = datelines
+        self.toks, self.cap_idx, self.lower_words = _tokenise(text, datelines)
         self.rejections: list[Rejection] = []
         self.spans: list[_Span] = []
         self.unresolved: list[Mention] = []
         self.demonym_mentions: list[Mention] = []
         self.persons: set[str] = set()  # surnames and full names seen as people in this document
-        distinct = set(map(attrgetter("text"), self.toks))  # (lowercase each distinct word once)
-        self.lower_words: set[str] = {w.lower() for w in distinct if w[0].islower()}
         self.ref_year = int(published[:4]) if published and published[:4].isdigit() else None
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -919,7 +970,6 @@ class _Recogniser:
         text, toks = self.text, self.toks
         if not toks:
             return Analysis((), ())
-        headlines = _headline_lines(text, toks)
         lines = _line_spans(text)
         masks: list[tuple[int, int]] = []  # caption / credit / boilerplate stretches: not read for places
         for ln, (a, b) in enumerate(lines):
@@ -936,13 +986,7 @@ class _Recogniser:
         for a, b in masks:
             if text[a:b].strip():
                 self.reject(a, b, "photo caption, credit or boilerplate: not read for places")
-        datelines: dict[int, tuple[int, int]] = {}
-        for m in _DATELINE_RE.finditer(text):
-            # the prefix must be on its own at the start of a line and look like a place, not an acronym
-            word = m.group("place")
-            if len(word.replace(".", "")) >= 3 and not word.isdigit():
-                datelines[text.count("\n", 0, m.start())] = (m.start("place"), m.end("qual") if m.group("qual") else m.end("place"))
-        # the masked stretches as disjoint sorted intervals, so a token finds its one candidate by bisection
+        # the masked stretches as disjoint sorted intervals; the tokens starting inside one are not read
         m_starts: list[int] = []
         m_ends: list[int] = []
         for a, b in sorted(masks):
@@ -953,19 +997,11 @@ class _Recogniser:
             else:
                 m_starts.append(a)
                 m_ends.append(b)
-        if headlines:
-            for t in toks:
-                if t.line in headlines:
-                    t.sent = True
-        for t in toks:
-            if t.upper and t.line not in datelines and t.text not in _ABBREV_PLACES:
-                t.sent = True
         if m_starts:
-            for t in toks:
-                k = bisect_right(m_starts, t.start) - 1
-                if k >= 0 and t.start < m_ends[k]:
-                    t.label, t.reason = "caption", "photo caption or boilerplate line"
-        self.datelines = datelines
+            tok_starts = list(map(attrgetter("start"), toks))
+            for a, b in zip(m_starts, m_ends):
+                for k in range(bisect_left(tok_starts, a), bisect_left(tok_starts, b)):
+                    toks[k].label, toks[k].reason = "caption", "photo caption or boilerplate line"
         self.mid_caps = {toks[i].text for i in self.cap_idx if not toks[i].sent}
         runs = self._runs()
         self._label_people(runs)
@@ -1040,6 +1076,8 @@ class _Recogniser:
         toks = self.toks
         firsts = _first_names()
         for run in runs:
+            if len(run) == 1:
+                continue  # a title needs a name after it, and rules 2-4 two words
             words = [k for k in run if toks[k].text not in _CONNECTORS]
             # 1. titles inside the run: "US Secretary of State Antony Blinken", "Sen. Rand Paul"; a run may hold
             #    several ("President Volodymyr Zelensky and NATO Secretary General Jens Stoltenberg")
@@ -1109,7 +1147,7 @@ class _Recogniser:
                     continue
                 pair = f"{a.text} {b.text}"
                 r = _lookup(self.gz, self.cache, pair)
-                if r and r.best and r.best.match.value != "fuzzy" and _norm(r.best.matched_name) == _norm(pair):
+                if r and r.best and r.best.match != "fuzzy" and _norm(r.best.matched_name) == _norm(pair):
                     continue  # "Santa Rosa", "San Jose": the pair is a place
                 if any(_is_org_word(toks[k].text) for k in run):
                     continue  # "Paris High School", "Florida Highway Patrol": an organisation, not a person
@@ -1162,6 +1200,18 @@ class _Recogniser:
     # -- resolving runs --------------------------------------------------------------------------------
     def _resolve_run(self, run: list[int]) -> list[_Span]:
         toks = self.toks
+        if len(run) == 1:
+            # most runs are one capitalised word: the general path below, with everything that needs two or more
+            # tokens left out (a run starts with a capitalised token, never a connector)
+            t = toks[run[0]]
+            if not t.label and _is_org_word(t.text):
+                t.label, t.reason = "org", f"part of the name '{t.text}' ({t.text})"
+            if t.label and not (t.label == "org" and self.toponyms):
+                if t.reason and t.label != "used":
+                    self.reject(t.start, t.end, t.reason)
+                return []
+            sp = self._try_span(run[0], run[0] + 1)
+            return [] if sp is None else [sp]
         out: list[_Span] = []
         # organisation / agreement names: "Munich Security Conference", "Luhansk Regional Military Administration"
         if len(run) >= 2 and toks[run[-1]].text == "Republic" and not any(toks[k].label for k in run):
@@ -1350,7 +1400,7 @@ class _Recogniser:
         if not r:
             return None
         best = r.best
-        if best.match.value == "fuzzy":
+        if best.match == "fuzzy":  # (a str enum equals its value: no call of the slow ``.value`` descriptor)
             return None
         if not single and last in ("city", "state", "town", "village") and not _norm(best.matched_name).endswith(last):
             return None  # "Dublin City Council", "Florida State University": the name is the shorter span
@@ -1364,28 +1414,23 @@ class _Recogniser:
         cue = self.prev_word(i) in _STRONG_PREPS
         q = _norm(query or surface)
         cands = []
+        single_no_cue = j - i == 1 and not cue
+        cyrillic = _CYRILLIC.search(surface) is not None
         for c in r.candidates:
-            if c.similarity < 1.0 and not cue and not (_CYRILLIC.search(surface) and c.similarity >= 0.85):
+            if c.similarity < 1.0 and not cue and not (cyrillic and c.similarity >= 0.85):
                 continue  # a sound-alike: only with a place cue (or an inflected Cyrillic form)
-            if (
-                j - i == 1
-                and not cue
-                and c.place.kind is Kind.POPULATED_PLACE
-                and c.place.population < 50_000
-                and _norm(c.place.name) != q
-                and _norm(c.matched_name) == q
-                and not _CYRILLIC.search(surface)
-                and _similar(_norm(c.place.name), q) < 0.7
-            ):
-                continue  # an obscure alternate name of a small town ("Rivet", "Hawks")
-            if (
-                j - i == 1
-                and not cue
-                and c.place.kind in (Kind.ADMIN1, Kind.REGION)
-                and q not in _norm(c.place.name).split()
-                and not _CYRILLIC.search(surface)
-            ):
-                continue  # "Nord" is not Burkina Faso's Nord Region unless the text says where
+            if single_no_cue and not cyrillic:
+                p = c.place
+                if (
+                    p.kind is Kind.POPULATED_PLACE
+                    and p.population < 50_000
+                    and _norm(p.name) != q
+                    and _norm(c.matched_name) == q
+                    and _similar(_norm(p.name), q) < 0.7
+                ):
+                    continue  # an obscure alternate name of a small town ("Rivet", "Hawks")
+                if p.kind in (Kind.ADMIN1, Kind.REGION) and q not in _norm(p.name).split():
+                    continue  # "Nord" is not Burkina Faso's Nord Region unless the text says where
             cands.append(c)
         if not cands:
             return None
@@ -1412,7 +1457,7 @@ class _Recogniser:
         a relation between two countries."""
         t = self.toks[i]
         r = _lookup(self.gz, self.cache, t.text)
-        if r and r.best and r.best.match.value != "fuzzy":
+        if r and r.best and r.best.match != "fuzzy":
             return self._make_span(i, i + 1, r)
         parts = t.text.split("-")
         head, suffix = parts[0], parts[-1]
@@ -1433,7 +1478,7 @@ class _Recogniser:
                     self._demonym(t.start, t.start + len(head), country)
                     return None
                 rh = _lookup(self.gz, self.cache, head)
-                if rh and rh.best and rh.best.match.value != "fuzzy":
+                if rh and rh.best and rh.best.match != "fuzzy":
                     return _Span(i, i + 1, t.start, t.start + len(head), head, head, rh, (), rh.best.match.value,
                                  weak=t.sent)
             return None
@@ -1471,15 +1516,14 @@ class _Recogniser:
             while j < n and j not in covered and not toks[j].label and self._is_name_tok(toks[j]) and self.plain_gap(toks[j - 1], toks[j]):
                 j += 1
             words = [toks[q].text for q in range(i, j)]
-            if any("-" in w and (w.rsplit("-", 1)[1].islower() or demonym_country(w.split("-")[0])) for w in words):
-                i = j
-                continue
             pw = self.prev_word(i)
             feature = words[-1].lower() in _FEATURE_KINDS and len(words) > 1
             cue = pw in _STRONG_PREPS or feature
+            if not cue or any("-" in w and (w.rsplit("-", 1)[1].islower() or demonym_country(w.split("-")[0])) for w in words):
+                i = j  # (no place cue, the common case, is tested first)
+                continue
             if (
-                not cue
-                or any(w.lower() in _STOP_CAP and w.lower() not in _FEATURE_KINDS for w in words)
+                any(w.lower() in _STOP_CAP and w.lower() not in _FEATURE_KINDS for w in words)
                 or any(w in _MONTHS or demonym_country(w) for w in words)
                 or any(w in _ORG_WORDS for w in words)
                 or len("".join(words)) < 4
@@ -1707,7 +1751,7 @@ class _Recogniser:
         out: list[Mention] = []
         for sp in spans:
             if sp.chosen is None:
-                if sp.result.best is not None and sp.result.best.match.value == "fuzzy":
+                if sp.result.best is not None and sp.result.best.match == "fuzzy":
                     out.append(Mention(sp.text, sp.start, sp.end, None, 0.0, (), "fuzzy match outside the report's region: "
                                        + sp.result.best.place.name, "", sp.role))
                 continue

@@ -19,6 +19,7 @@ reports; else ``projected``. A confirmed or reported event that some source disp
 from __future__ import annotations
 
 import math
+from bisect import insort
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -27,7 +28,7 @@ import shapely
 
 from geomap.event import Event, event_id
 
-__all__ = ["merge_events", "same_event", "date_range", "merged_status", "make_id"]
+__all__ = ["merge_events", "same_event", "date_range", "merged_status", "make_id", "partition", "finish"]
 
 _GEOD = Geod(ellps="WGS84")
 _PREC_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -171,12 +172,20 @@ def _absorb_vague(groups: list[list[Event]]) -> list[list[Event]]:
     airport near Kyiv") before the body places it. A vague telling (region-level, or "near X") joins the one
     precise event of the same type, overlapping date (no slack) and report that lies inside its area and that the same
     report tells later. With two or more such events it stays apart: which one it means is not known."""
+    absorbed, _ = _absorb(groups)
+    return [g for i, g in enumerate(groups) if i not in absorbed]
+
+
+def _absorb(groups: list[list[Event]]) -> tuple[set[int], list[Event | None]]:
+    """``_absorb_vague`` in place: extends the absorbing groups and returns the indices of the absorbed ones,
+    and each group's combined event when the group did not change (None when it did: combine it again)."""
     heads = [(g, _combine(g)) for g in groups]
     by_report: dict[str, list[int]] = {}
     for j, (_, p) in enumerate(heads):
         for r in sorted({s.report for s in p.sources}):
             by_report.setdefault(r, []).append(j)
     absorbed: set[int] = set()
+    grown: set[int] = set()
     for i, (g, v) in enumerate(heads):
         if not _vague(v) or not all(p.gazetteer_id for p in v.places):
             continue  # a constructed area (a band along a border) is its own event, not a vague telling
@@ -190,21 +199,21 @@ def _absorb_vague(groups: list[list[Event]]) -> list[list[Event]]:
                 continue
             if dict(v.extra).get("date_stated", True) and not dict(p.extra).get("date_stated", True):
                 continue  # a dated region-level count is not the undated town event
-                continue
             if any(s.report in v_reports and v_reports[s.report] < s.start for s in p.sources):
                 cands.append(j)
         if len(cands) == 1:
             heads[cands[0]][0].extend(g)
             absorbed.add(i)
-    return [g for i, (g, _) in enumerate(heads) if i not in absorbed]
+            grown.add(cands[0])
+    return absorbed, [None if i in grown else h for i, (_, h) in enumerate(heads)]
 
 
-_CELL_DEG = (1.0, 4.0, 16.0, 64.0)  # grid levels: an event is filed at the finest level where it spans <= 2x2 cells
+_CELL_DEG = 0.25  # the distance index's grid: members are filed by the cell of their bounds' south-west corner
 _BUCKET_DAYS = 8
 Box = tuple[float, float, float, float]
 
 
-def _cells(box: Box, size: float) -> tuple[tuple[int, int], ...]:
+def _cells(box: Box, size: float = _CELL_DEG) -> tuple[tuple[int, int], ...]:
     w, s, e, n = box
     return tuple((x, y) for x in range(math.floor(w / size), math.floor(e / size) + 1)
                  for y in range(math.floor(s / size), math.floor(n / size) + 1))
@@ -228,28 +237,36 @@ def _reach_box(e: Event) -> Box | None:
     return (w - dlon, s - dlat, east + dlon, n + dlat)
 
 
-def _reach_cells(e: Event) -> tuple[tuple[int, tuple[int, int]], ...]:
-    """(level, cell) of every grid level that the reach of ``e`` touches (where the events it may be near are
-    filed: see ``_own_cells``). Empty for events that never merge by distance."""
+def _corner_window(e: Event) -> Box | None:
+    """Where the south-west corner of the bounds of every ``x`` with ``_near(e, x)`` lies. Two points: ``x``
+    is in the reach box. Otherwise ``_gap_m`` is a Hausdorff distance (GEOS's discrete one, both ways), at
+    least how far apart the two bounds' west edges are, and their south edges (the vertex on the outer edge
+    is that far from all of the other geometry): so ``x``'s corner lies within the reach, in degrees as
+    ``_gap_m`` converts them, of ``e``'s own corner; for a point ``e`` that square is inside its reach box.
+    (A long line is found from events near its corner, not from every event inside its bounds.)"""
     box = _reach_box(e)
-    if box is None:
-        return ()
-    return tuple((lv, c) for lv, size in enumerate(_CELL_DEG) for c in _cells(box, size))
+    if box is None or e.geometry.geom_type == "Point":
+        return box
+    g = e.geometry
+    w, s = g.bounds[:2]
+    t = (e.uncertainty_m + 10000.0) / (0.999 * 111000.0 * max(0.2, math.cos(math.radians(g.centroid.y))))
+    return (w - t, s - t, w + t, s + t)
 
 
-def _own_cells(e: Event) -> tuple[tuple[int, tuple[int, int]], ...]:
-    """Where the merge index files ``e``: the cells its geometry's bounds touch, at the finest grid level where
-    they are at most 2x2 (a long line or a large area is filed a few times at a coarse level, not hundreds of
-    times at a fine one). A later event looks at every level in the cells of its reach, which meets the bounds
-    of every event it is near. Empty like ``_reach_cells``."""
+def _reach_cells(e: Event) -> tuple[tuple[int, int], ...]:
+    """The grid cells of ``_corner_window``: where the merge index files the members ``e`` may be near (see
+    ``_own_cells``). Empty for events that never merge by distance."""
+    box = _corner_window(e)
+    return () if box is None else _cells(box)
+
+
+def _own_cells(e: Event) -> tuple[tuple[int, int], ...]:
+    """Where the merge index files ``e``: the one cell of its bounds' south-west corner. Empty like
+    ``_reach_cells``."""
     if e.geo_precision == 3 or e.event_type == "axis":
         return ()
-    box = e.geometry.bounds
-    for lv, size in enumerate(_CELL_DEG):
-        cells = _cells(box, size)
-        if len(cells) <= 4 or lv == len(_CELL_DEG) - 1:
-            return tuple((lv, c) for c in cells)
-    return ()  # pragma: no cover
+    w, s = e.geometry.bounds[:2]
+    return ((math.floor(w / _CELL_DEG), math.floor(s / _CELL_DEG)),)
 
 
 def _buckets(r: tuple[date, date] | None, slack_days: int = 0) -> range | None:
@@ -259,6 +276,10 @@ def _buckets(r: tuple[date, date] | None, slack_days: int = 0) -> range | None:
     return range((r[0].toordinal() - slack_days) // _BUCKET_DAYS, (r[1].toordinal() + slack_days) // _BUCKET_DAYS + 1)
 
 
+def _gi(entry: list | tuple) -> int:
+    return entry[0]
+
+
 class _Index:
     """Where the members of the groups built so far can be found: by (kind, place key) and by (kind, grid cell),
     each split by date bucket (undated members under ``None``). A member that is the same event as a new event
@@ -266,17 +287,26 @@ class _Index:
     date range (one day of slack) or no date: so it is found under one of the new event's buckets or ``None``.
     Members with the same key and the same date range are interchangeable for the key test (``same_event`` is
     then the date test alone): the key index keeps one (group, range) pair per distinct range, so a place told
-    a thousand times costs one check per date range, not a thousand."""
+    a thousand times costs one check per date range, not a thousand.
+
+    Every slot is kept sorted by group number: ``home`` wants the lowest group with a matching member, so it
+    stops reading a slot at the first member of a group not below the best found so far. (Without that, a
+    corpus that tells the same places ever more often reads ever longer slots of members of later groups.)"""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple, dict[int | None, dict[tuple, int]]] = {}
+        self.by_key: dict[tuple, dict[int | None, list[tuple]]] = {}
+        self.key_pairs: set[tuple] = set()
         self.by_cell: dict[tuple, dict[int | None, list[list]]] = {}
         self.tellings: dict[tuple, list] = {}
 
     def add(self, gi: int, e: Event, kind: tuple, key: str, cells: tuple, rng: tuple[date, date] | None) -> None:
         buckets = _buckets(rng, 1)
-        for b in buckets if buckets is not None else (None,):
-            self.by_key.setdefault((kind, key), {}).setdefault(b, {}).setdefault((gi, rng), gi)
+        pair = (kind, key, gi, rng)
+        if pair not in self.key_pairs:
+            self.key_pairs.add(pair)
+            table = self.by_key.setdefault((kind, key), {})
+            for b in buckets if buckets is not None else (None,):
+                insort(table.setdefault(b, []), (gi, rng), key=_gi)
         if not cells:
             return
         # For the distance test, members of one group that have the same key, date range, precision,
@@ -291,7 +321,7 @@ class _Index:
                                       e.geometry.geom_type == "Point"]
         for b in buckets if buckets is not None else (None,):
             for c in cells:
-                self.by_cell.setdefault((kind, c), {}).setdefault(b, []).append(entry)
+                insort(self.by_cell.setdefault((kind, c), {}).setdefault(b, []), entry, key=_gi)
 
     @staticmethod
     def _slots(table: dict, e_buckets: range | None) -> list:
@@ -308,13 +338,13 @@ class _Index:
         """The lowest-numbered group holding a member that is the same event as ``e`` (None if none is)."""
         e_buckets = _buckets(rng)
         best: int | None = None
-        seen: set[tuple] = set()
         for slot in self._slots(self.by_key.get((kind, key), {}), e_buckets):
-            for (gi, xr) in slot:
-                if (best is None or gi < best) and (gi, xr) not in seen:
-                    seen.add((gi, xr))
-                    if _ranges_ok(rng, xr):
-                        best = gi
+            for (gi, xr) in slot:  # by group number: the first match in a slot is its lowest
+                if best is not None and gi >= best:
+                    break
+                if _ranges_ok(rng, xr):
+                    best = gi
+                    break
         if not cells or e.geo_precision == 3 or e.event_type == "axis":
             return best
         checked: set[int] = set()
@@ -322,25 +352,31 @@ class _Index:
         g = e.geometry
         e_point = g.geom_type == "Point"
         ew, es, ee, en = g.bounds
-        # metres per degree of bounding-box gap that ``_gap_m`` is at least (a lower bound, 0.1 % to spare):
-        # the Hausdorff distance is at least the gap between the bounding boxes; a geodesic at least the
-        # meridian arc between the latitudes (>= 110,574 m per degree)
+        # metres per degree that ``_gap_m`` is at least (a lower bound, 0.1 % to spare): a geodesic is at least
+        # the meridian arc between the latitudes (>= 110,574 m per degree); the (discrete, both ways) Hausdorff
+        # distance at least how far apart the two bounding boxes' west, east, south or north edges are (the
+        # vertex on the outer edge is that far from every point of the other geometry), which is more than
+        # the gap between the boxes: a point far from a long line's ends is no candidate though in its box
         per_deg_h = 0.999 * 111000.0 * max(0.2, math.cos(math.radians(g.y if e_point else g.centroid.y)))
         for c in cells:
-            for slot in self._slots(self.by_cell.get((kind, c), {}), e_buckets):
+            table = self.by_cell.get((kind, c))
+            if table is None:
+                continue
+            for slot in self._slots(table, e_buckets):
                 for entry in slot:
                     gi, x, xkey, xr, reports, wkb, (xw, xs, xe, xn), x_point = entry
+                    if best is not None and gi >= best:
+                        break  # the slot is sorted by group: no lower group further on
                     # a member with e's key was decided above (same key: the date test alone)
-                    if (best is not None and gi >= best) or xkey == key or id(entry) in checked:
+                    if xkey == key or id(entry) in checked:
                         continue
                     checked.add(id(entry))
                     if not _ranges_ok(rng, xr) or x.geo_precision == 3:
                         continue
-                    gap_lat = max(xs - en, es - xn, 0.0)
                     if e_point and x_point:  # two points: a geodesic
-                        bound = gap_lat * (0.999 * 110000.0)
+                        bound = abs(xs - es) * (0.999 * 110000.0)
                     else:
-                        bound = max(gap_lat, xw - ee, ew - xe) * per_deg_h
+                        bound = max(abs(xw - ew), abs(xe - ee), abs(xs - es), abs(xn - en)) * per_deg_h
                     if bound > min(e.uncertainty_m, x.uncertainty_m) + 10000.0:
                         continue  # too far apart to be near, whatever the exact distance
                     d = gaps.get(wkb)
@@ -348,6 +384,7 @@ class _Index:
                         d = gaps[wkb] = _gap_m(e, x)
                     if _within(e, x, d, reports):  # = same_event(e, x) for a kind-mate with another key
                         best = gi
+                        break
         return best
 
 
@@ -359,33 +396,56 @@ def _ranges_ok(ra: tuple[date, date] | None, rb: tuple[date, date] | None, slack
     return ra[0] - slack <= rb[1] and rb[0] - slack <= ra[1]
 
 
-def merge_events(events: list[Event]) -> list[Event]:
-    """Merge events that are one event (single-link clustering in a deterministic order), then give each a
-    stable id; output sorted by id. Ids that still collide get a numeric suffix.
+def _order_key(e: Event) -> tuple:
+    """The merge order: a group is founded by the first of its events in this order."""
+    return (e.event_type, e.geo_precision, e.sources[0].report, e.sources[0].start)
 
-    Each event joins the first group (in creation order) holding a member that is the same event, exactly as
-    a scan of every group would find it; an index (place key, grid cell, date bucket) narrows the scan to
-    the members that can qualify, so the cost grows with the events, not with their square."""
-    order = sorted(events, key=lambda e: (e.event_type, e.geo_precision, e.sources[0].report, e.sources[0].start))
+
+def _kind(e: Event) -> tuple[str, int | None]:
+    """The merge partition: events of another type or axis phase are never the same event (``same_event``)
+    and a vague telling joins only its own type and phase (``_absorb``)."""
+    return (e.event_type, e.phase)
+
+
+def _merge_kind(part: list[tuple[int, Event]]) -> list[tuple[int, Event]]:
+    """Merge the events of one kind, given as (rank in the merge order, event) in rank order: (rank of the
+    group's first event, combined event without its id) for every group, in group order."""
     groups: list[list[Event]] = []
+    founders: list[int] = []
     index = _Index()
-    for e in order:
+    for rank, e in part:
         kind = (e.event_type, e.phase)
         key = _key(e)
-        cells = _reach_cells(e)
         rng = _range(e)
-        home = index.home(e, kind, key, cells, rng)
+        home = index.home(e, kind, key, _reach_cells(e), rng)
         if home is None:
             home = len(groups)
             groups.append([e])
+            founders.append(rank)
         else:
             groups[home].append(e)
         index.add(home, e, kind, key, _own_cells(e), rng)
-    groups = _absorb_vague(groups)
+    absorbed, heads = _absorb(groups)
+    return [(founders[i], h if h is not None else _combine(g)) for i, (g, h) in enumerate(zip(groups, heads))
+            if i not in absorbed]
+
+
+def partition(events: list[Event]) -> list[list[tuple[int, Event]]]:
+    """The events split by kind (type, axis phase), each as (rank in the merge order, event) in rank order:
+    the merge of each part is independent of the others (see :func:`merge_events`)."""
+    order = sorted(events, key=_order_key)
+    parts: dict[tuple, list[tuple[int, Event]]] = {}
+    for rank, e in enumerate(order):
+        parts.setdefault(_kind(e), []).append((rank, e))
+    return list(parts.values())
+
+
+def finish(merged: list[tuple[int, Event]]) -> list[Event]:
+    """The merged groups of every part, (founding rank, combined event), in any order -> the events with
+    their ids, sorted by id. Ids that collide get a numeric suffix in the order the groups were founded."""
     out: list[Event] = []
     seen: dict[str, int] = {}
-    for g in groups:
-        m = _combine(g)
+    for _, m in sorted(merged, key=lambda rm: rm[0]):
         eid = make_id(m)
         if eid in seen:
             seen[eid] += 1
@@ -394,3 +454,15 @@ def merge_events(events: list[Event]) -> list[Event]:
             seen[eid] = 1
         out.append(replace(m, id=eid))
     return sorted(out, key=lambda e: e.id)
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """Merge events that are one event (single-link clustering in a deterministic order), then give each a
+    stable id; output sorted by id. Ids that still collide get a numeric suffix.
+
+    Each event joins the first group (in creation order) holding a member that is the same event, exactly as
+    a scan of every group would find it; an index (place key, grid cell, date bucket) narrows the scan to
+    the members that can qualify, so the cost grows with the events, not with their square. Events of
+    another kind (type, axis phase) never merge, so each kind is merged on its own (:func:`partition`,
+    :func:`finish`: the parts can be merged in other processes)."""
+    return finish([m for part in partition(events) for m in _merge_kind(part)])

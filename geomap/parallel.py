@@ -19,6 +19,7 @@ parent's path; workers of a remote cluster open the index in their own cache, ``
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -26,7 +27,6 @@ import os
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ LOCAL_DASK_WORKERS = 2
 _WINDOW_PER_WORKER = 4  # chunks in flight (or waiting to be yielded) per worker
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ReportResult:
     """What the per-report work produced for one report: its events (merged within the report), the rows for
     unresolved.csv, warnings raised while extracting, and ``error`` when the work failed on this report (the
@@ -59,6 +59,11 @@ class ReportResult:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     chars: int = 0  # length of the report text (for throughput figures)
+    # the events store's encoding of events, unresolved and warnings (``store.encode_result``), made by the
+    # worker when asked (``map_reports(encode=True)``) so that the store's one writer only inserts; the
+    # events then travel only inside it (``events`` is empty, ``n_events`` still counts them)
+    payload: bytes | None = dataclasses.field(default=None, repr=False)
+    events_in_payload: int = 0
 
     def __post_init__(self) -> None:
         if not self.report_id:
@@ -69,6 +74,23 @@ class ReportResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def n_events(self) -> int:
+        return len(self.events) + self.events_in_payload
+
+    @property
+    def n_unresolved(self) -> int:
+        return len(self.unresolved)
+
+    def encoded(self) -> ReportResult:
+        """This result with its store payload made here and its events carried only inside it (cheaper to
+        send back to the driver: one bytes object instead of every event's objects)."""
+        from geomap.store import encode_result
+
+        if self.payload is not None:
+            return self
+        return dataclasses.replace(self, events=(), payload=encode_result(self), events_in_payload=self.n_events)
 
 
 def content_hash(report: Report) -> str:
@@ -144,16 +166,18 @@ def process_report(report: Report, gz: Any, work: Work | None = None) -> ReportR
     return ReportResult(report.id, h, tuple(events), tuple(unresolved), notes, chars=len(report.text))
 
 
-def _run_chunk(reports: list[Report]) -> list[ReportResult]:
-    """A chunk in a pool worker (state set by the initializer)."""
+def _run_chunk(reports: list[Report], encode: bool = False) -> list[ReportResult]:
+    """A chunk in a pool worker (state set by the initializer); ``encode``: results carry their store payload."""
     gz, work = _WORKER["gz"], _WORKER["work"]
-    return [process_report(r, gz, work) for r in reports]
+    out = [process_report(r, gz, work) for r in reports]
+    return [r.encoded() for r in out] if encode else out
 
 
-def _dask_chunk(reports: list[Report], gazetteer_path: str | None, work: Work | None) -> list[ReportResult]:
+def _dask_chunk(reports: list[Report], gazetteer_path: str | None, work: Work | None,
+                encode: bool = False) -> list[ReportResult]:
     """A chunk on a Dask worker: the gazetteer is opened on the worker's first task and kept."""
     _init_worker(gazetteer_path, work)
-    return _run_chunk(reports)
+    return _run_chunk(reports, encode)
 
 
 # ------------------------------------------------------------------------------------------- the driver side
@@ -204,6 +228,7 @@ def map_reports(
     window: int | None = None,
     work: Work | None = None,
     gazetteer: Any = None,
+    encode: bool = False,
 ) -> Iterator[ReportResult]:
     """Run ``work`` (default :func:`pipeline_work`, run's per-report extraction) on every report and yield one result per report, in the
     order of ``reports``.
@@ -214,6 +239,9 @@ def map_reports(
     most (default 4 per worker); memory is bounded by ``window * chunk`` reports and their results.
     ``gazetteer``: an opened ``Gazetteer`` (used as is in this process; workers open its file) or an index
     path; default: the index in the geomap cache, built once if missing (before any worker starts).
+    ``encode``: results bound for the events store: worker processes make the store payload
+    (:meth:`ReportResult.encoded`), so the store's one writer only inserts; in this process (``jobs=1``) the
+    store encodes it when it is put.
     """
     if chunk is not None and chunk < 1:
         raise ValueError("chunk must be at least 1")
@@ -224,13 +252,14 @@ def map_reports(
     gz, path = _gazetteer(gazetteer, need_object=scheduler is None and jobs == 1)
     if scheduler:
         yield from _map_dask(reports, scheduler, chunk or DASK_CHUNK, window, work, path,
-                             n_local=jobs if jobs > 1 else LOCAL_DASK_WORKERS)
+                             n_local=jobs if jobs > 1 else LOCAL_DASK_WORKERS, encode=encode)
     elif jobs == 1:
         w = work or _default_work()
         for r in reports:
             yield process_report(r, gz, w)
     else:
-        yield from _map_pool(reports, jobs, chunk or DEFAULT_CHUNK, window or _WINDOW_PER_WORKER * jobs, work, path)
+        yield from _map_pool(reports, jobs, chunk or DEFAULT_CHUNK, window or _WINDOW_PER_WORKER * jobs, work, path,
+                             encode)
 
 
 def _gazetteer(gazetteer: Any, *, need_object: bool) -> tuple[Any, str]:
@@ -249,7 +278,7 @@ def _gazetteer(gazetteer: Any, *, need_object: bool) -> tuple[Any, str]:
 
 
 def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, work: Work | None,
-              path: str) -> Iterator[ReportResult]:
+              path: str, encode: bool = False) -> Iterator[ReportResult]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -260,7 +289,7 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(path, work)) as pool:
         try:
-            for results in _ordered(lambda c: pool.submit(_run_chunk, c),
+            for results in _ordered(lambda c: pool.submit(_run_chunk, c, encode),
                                     lambda fs: wait(fs, return_when=FIRST_COMPLETED).done,
                                     _chunks(reports, chunk), window):
                 yield from results
@@ -271,7 +300,7 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
 
 
 def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int | None, work: Work | None,
-              path: str, n_local: int = LOCAL_DASK_WORKERS) -> Iterator[ReportResult]:
+              path: str, n_local: int = LOCAL_DASK_WORKERS, encode: bool = False) -> Iterator[ReportResult]:
     try:
         from distributed import Client, LocalCluster, wait
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -290,7 +319,8 @@ def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int
         if window is None:
             threads = sum(client.nthreads().values()) or 1
             window = _WINDOW_PER_WORKER * threads
-        for results in _ordered(lambda c: client.submit(_dask_chunk, c, worker_path, work, pure=False),
+        for results in _ordered(lambda c: client.submit(_dask_chunk, c, worker_path, work, encode,
+                                                        pure=False),
                                 lambda fs: wait(fs, return_when="FIRST_COMPLETED").done,
                                 _chunks(reports, chunk), window):
             yield from results
@@ -298,3 +328,4 @@ def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int
         client.close()
         if cluster is not None:
             cluster.close()
+

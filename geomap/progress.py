@@ -135,7 +135,7 @@ class Progress:
         s.read += 1
         s.processed += 1
         s.chars += res.chars
-        s.events += len(res.events)
+        s.events += res.n_events
         s.unresolved += len(res.unresolved)
         s.warnings += len(res.warnings)
         if res.error is not None:

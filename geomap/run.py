@@ -243,8 +243,9 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
 
         gz = Gazetteer.default()
 
-    def run(todo: Iterable[Report]) -> Iterable[Any]:
-        for res in map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz):
+    def run(todo: Iterable[Report], encode: bool = False) -> Iterable[Any]:
+        for res in map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz,
+                               encode=encode):
             if progress is not None:
                 progress.result(res)
             elif res.error and warn is not None:
@@ -256,7 +257,7 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
     from geomap.store import EventStore
 
     with EventStore.open(store) as st:
-        for res in run(st.pending(reports)):
+        for res in run(st.pending(reports), encode=True):  # workers encode what the store keeps
             st.put(res)
         if progress is not None:
             progress.unchanged(st.unchanged)

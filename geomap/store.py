@@ -5,9 +5,10 @@ Why per report (not per merged event): merging depends on every report, so what 
 what each report says on its own. A row is keyed by report id and holds the sha256 of the report's text and
 metadata (``parallel.content_hash``); a report whose hash is unchanged is skipped.
 
-Safety: every write is in an SQLite transaction (WAL journal), committed every ``commit_every`` reports and on
-close; a run killed at any moment leaves the store as of the last commit: each report row is complete or
-absent, and the next run re-does the rest. The store records its schema version (a store from another
+Safety: results put are written together, in one SQLite transaction (WAL journal), every ``commit_every``
+reports and on close; a run killed at any moment leaves the store as of the last commit: each report row is
+complete or absent, and the next run re-does the rest. Speed: the one writer only inserts; the payloads are
+encoded by the workers (``parallel.map_reports(encode=True)``), or here when the run is in one process. The store records its schema version (a store from another
 version is refused with a clear message, never misread) and the pipeline fingerprint (the extraction code and
 the gazetteer index it was filled with): when those change, every stored result is stale and is dropped.
 
@@ -36,7 +37,8 @@ from geomap.event import Event, PlaceRef, Source
 from geomap.parallel import ReportResult, content_hash
 from geomap.reports import Report
 
-__all__ = ["EventStore", "StoreError", "SCHEMA_VERSION", "pipeline_fingerprint", "encode_event", "decode_event"]
+__all__ = ["EventStore", "StoreError", "SCHEMA_VERSION", "pipeline_fingerprint", "encode_event", "decode_event",
+           "encode_result"]
 
 SCHEMA_VERSION = "1"
 APPLICATION = "geomap-events-store"
@@ -129,7 +131,10 @@ def decode_event(d: dict[str, Any]) -> Event:
     return Event(**kw)
 
 
-def _encode(res: ReportResult) -> bytes:
+def encode_result(res: ReportResult) -> bytes:
+    """The stored payload of a result: zlib(JSON {events, unresolved, warnings}). Workers call it (see
+    ``parallel.map_reports(encode=True)``) so that the one writer only inserts; same bytes wherever it runs
+    (the same zlib)."""
     body = {"events": [encode_event(e) for e in res.events], "unresolved": list(res.unresolved),
             "warnings": list(res.warnings)}
     return zlib.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
@@ -154,7 +159,8 @@ class EventStore:
         self.commit_every = commit_every
         self.invalidated = invalidated  # True: the pipeline changed since the last run; everything is redone
         self.unchanged = 0  # reports pending() skipped because their stored result is current
-        self._uncommitted = 0
+        self._rows: list[tuple] = []  # put but not yet written: written and committed together, in batches
+        self._row_hash: dict[str, str] = {}  # their ids and content hashes (for ``known``)
         con.execute("CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
 
     @classmethod
@@ -231,11 +237,25 @@ class EventStore:
         self._con = None  # type: ignore[assignment]
 
     def commit(self) -> None:
+        """Write the results put since the last commit, in one transaction: each row is complete or absent."""
+        if self._rows:
+            if not self._con.in_transaction:
+                self._con.execute("BEGIN IMMEDIATE")
+            try:
+                self._con.executemany(
+                    "INSERT OR REPLACE INTO reports (id, hash, n_events, n_unresolved, error, chars, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", self._rows)
+                self._con.executemany("INSERT OR IGNORE INTO seen VALUES (?)", [(r[0],) for r in self._rows])
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._rows = []
+            self._row_hash = {}
         if self._con.in_transaction:
             self._con.execute("COMMIT")
-        self._uncommitted = 0
 
     def __len__(self) -> int:
+        self.commit()
         return self._con.execute("SELECT count(*) FROM reports").fetchone()[0]
 
     def __repr__(self) -> str:
@@ -244,6 +264,8 @@ class EventStore:
     # -- incremental
     def known(self, report_id: str) -> str | None:
         """The content hash stored for this report, or None if it was never processed."""
+        if report_id in self._row_hash:
+            return self._row_hash[report_id]
         row = self._con.execute("SELECT hash FROM reports WHERE id = ?", (report_id,)).fetchone()
         return row[0] if row else None
 
@@ -261,17 +283,13 @@ class EventStore:
             yield r
 
     def put(self, result: ReportResult) -> None:
-        """Store (or replace) one report's result; committed in batches of ``commit_every``."""
-        if not self._con.in_transaction:
-            self._con.execute("BEGIN IMMEDIATE")
-        self._con.execute(
-            "INSERT OR REPLACE INTO reports (id, hash, n_events, n_unresolved, error, chars, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (result.report_id, result.content_hash, len(result.events), len(result.unresolved), result.error,
-             result.chars, _encode(result)))
-        self._con.execute("INSERT OR IGNORE INTO seen VALUES (?)", (result.report_id,))
-        self._uncommitted += 1
-        if self._uncommitted >= self.commit_every:
+        """Store (or replace) one report's result; written and committed in batches of ``commit_every``. The
+        payload is the one the worker encoded (``result.payload``), else it is encoded here."""
+        payload = result.payload if result.payload is not None else encode_result(result)
+        self._rows.append((result.report_id, result.content_hash, result.n_events, result.n_unresolved,
+                           result.error, result.chars, payload))
+        self._row_hash[result.report_id] = result.content_hash
+        if len(self._rows) >= self.commit_every:
             self.commit()
 
     def remove_missing(self, ids: Iterable[str] | None = None) -> int:
@@ -304,6 +322,7 @@ class EventStore:
 
     def counts(self) -> dict[str, int]:
         """reports, events, unresolved rows and failed reports in the store."""
+        self.commit()
         n, ev, un, err = self._con.execute(
             "SELECT count(*), coalesce(sum(n_events), 0), coalesce(sum(n_unresolved), 0), "
             "coalesce(sum(error IS NOT NULL), 0) FROM reports").fetchone()

@@ -127,6 +127,55 @@ def test_trigger_matching_ignores_case_like_the_patterns_say():
         assert _hits(text) == reference(text), text
 
 
+def test_classify_asks_trigger_kinds_lazily_with_the_same_answers():
+    """``classify`` looks for one trigger kind at a time and stops when its answer is decided: the answers
+    are those of the order of rules applied to every kind found first (the reference below), on typed,
+    untyped, negated and context-dependent sentences."""
+    import geomap.detect as detect
+
+    def reference(text, context=""):
+        hits = detect._hits(text)
+        if not hits:
+            return None
+        if "axis" in hits and detect._TOWARDS_FROM_F.ci.search(text):
+            return "axis"
+        for kind in ("shelling", "strike", "bridge"):
+            if kind in hits:
+                return kind
+        military = bool(detect._MILITARY.search(text)) or bool(context and detect._MILITARY.search(context))
+        if "fire" in hits and military:
+            return "shelling"
+        if "weak_strike" in hits and (military or detect._WEAK_CONTEXT.search(text)):
+            return "strike"
+        if "naval" in hits or ("weak_naval" in hits and detect._MILITARY_NOT_NAVAL.search(text)):
+            return "naval"
+        if "air" in hits and detect._MILITARY_AIR.search(text):
+            if detect._GROUND_RE.search(text) and not detect._AIR_BASE_RE.search(text):
+                return "movement" if "movement" in hits else "deployment"
+            return "air"
+        if not military:
+            return None
+        for kind in ("movement", "deployment"):
+            if kind in hits:
+                return kind
+        return None
+
+    sentences = TYPED + [
+        "The Senate failed to move a binding package of sanctions.", "The US is not seeing any withdrawal of troops.",
+        "Fire crews returned to the station.", "The ships left the harbour.", "Jets flew over the stadium.",
+        "Shells washed up on the beach.", "The bridge was destroyed.", "They were going back home.",
+        "Aircraft and troops massed near the airfield.", "Helicopters landed at the airport with troops.",
+        "No shelling was reported.", "The \u017fhelling continued", "Troops moved to \u0130zmir after shelling",
+    ]
+    contexts = ["", "Russian troops massed at the border.", "The council met on Monday."]
+    typed = set()
+    for sentence in sentences:
+        for context in contexts:
+            assert classify(sentence, context) == reference(sentence, context), (sentence, context)
+            typed.add(classify(sentence, context))
+    assert {"shelling", "strike", "bridge", "naval", "air", "movement", "deployment", "axis", None} <= typed
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

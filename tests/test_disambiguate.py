@@ -134,3 +134,23 @@ def test_trace_records_every_candidate_with_its_scores():
     resolve(names, trace=trace)
     assert [(k, p.id) for k, p, _, _ in trace] == [("springfield", "t:2"), ("springfield", "t:1")]
     assert all(final >= 0 for *_, final in trace)
+
+
+def test_each_name_gets_its_first_best_candidate_by_final_score():
+    """The choice per name is the first candidate with the highest final score (as ``argmax``): ties keep the
+    gazetteer's order, and every choice agrees with the scores ``trace`` reports."""
+    twin_a = _place("t:5", "Twin", Kind.POPULATED_PLACE, "US", "Illinois", 39.0, -89.0, 5_000)
+    twin_b = _place("t:6", "Twin", Kind.POPULATED_PLACE, "US", "Illinois", 39.0, -89.0, 5_000)
+    names = [
+        Name("twin", (_cand(twin_a, 0.5), _cand(twin_b, 0.5))),
+        Name("springfield", (_cand(SPRINGFIELD_MO, 0.80), _cand(SPRINGFIELD_IL, 0.79))),
+        Name("peoria", (_cand(PEORIA, 0.9),)),
+        Name("decatur", (_cand(DECATUR_IL, 0.7),)),
+    ]
+    trace: list = []
+    out = resolve(names, trace=trace)
+    assert out[0].place is twin_a  # a tie: the first
+    for nm, chosen in zip(names, out):
+        scores = [final for key, _, _, final in trace if key == nm.key]
+        assert chosen is nm.candidates[scores.index(max(scores))]
+    assert out[1].place is SPRINGFIELD_IL  # Peoria and Decatur pull it into Illinois

@@ -367,3 +367,40 @@ def test_every_kind_of_photo_credit_is_recognised(line):
     from geomap.mentions import _CAPTION_RE, _caption_in
 
     assert _CAPTION_RE.search(line) and _caption_in(line)
+
+
+# --- the fast scans say what the plain patterns say ---------------------------------------------------------
+
+_TRICKY_LINES = [
+    "", "\n", "\n\nX", "  “Hello. ” (World) \r\n\r\n— KYIV, Feb 17 (Reuters) - x", "A. B! C? D: E; F… G",
+    "\nKYIV — x\n\nMOSCOW, Russia, Jan. 5, 2022 - y. LONDON -- z", ". KYIV - a", "x. KYIV - a. BERLIN – b",
+    "U.S.Army said. NATO'S chief, Harris’ trip and Kyiv’s mayor - ‘Quote’ * • bullet", "KHARKIV, Ukraine -\n",
+]
+
+
+def test_dateline_scan_finds_what_the_dateline_pattern_finds():
+    """``_datelines`` tries the pattern only after a line start or ". ": the same matches as finditer."""
+    from geomap.mentions import _DATELINE_RE, _datelines
+
+    texts = _TRICKY_LINES + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    found = 0
+    for text in texts:
+        want = [(m.span(), m.groupdict()) for m in _DATELINE_RE.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _datelines(text)] == want, text[:60]
+        found += len(want)
+    assert found >= 5
+
+
+def test_sentence_starts_are_those_of_one_line_start_or_sentence_end_pattern():
+    """Tokens are sentence-initial after a sentence end or a line start, skipping spaces, quotes and bullets:
+    the two character-class scans give the positions of the one readable pattern below."""
+    import re
+
+    from geomap.mentions import _sentence_starts, _tokenise
+
+    reference = re.compile(r"(?:^|[.!?:;\n\r…])[ \t\"“”‘'(\[*•·–—\-\u00a0]*", re.MULTILINE)
+    texts = _TRICKY_LINES + [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for text in texts:
+        assert _sentence_starts(text) == {m.end() for m in reference.finditer(text)}, text[:60]
+    assert _tokenise("Troops left. Kyiv is quiet")[0][2].sent
+    assert not _tokenise("troops left Kyiv")[0][2].sent

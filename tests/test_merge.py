@@ -156,3 +156,111 @@ def test_indexed_merge_equals_a_scan_of_every_group():
         tuple((s.report, s.start) for s in m.sources) for m in want)
     assert len(evs) / 4 < len(got) < len(evs)  # the test data merges some, not all
     assert any(len({p.gazetteer_id for p in m.places}) > 1 for m in got)  # and some by distance
+
+
+def _random_events(seed, n=500):
+    """Crowded random events of several types and axis phases (points, lines, areas, undated, vague)."""
+    import random
+
+    rnd = random.Random(seed)
+    evs = []
+    for i in range(n):
+        lat = rnd.choice([48.5, 48.6, 75.0]) + rnd.uniform(-0.3, 0.3)
+        lon = 37.0 + rnd.uniform(-1.5, 1.5)
+        shape = rnd.random()
+        geom = Point(lon, lat) if shape < 0.6 else (
+            LineString([(lon, lat), (lon + rnd.uniform(-1, 1), lat + rnd.uniform(-0.5, 0.5))]) if shape < 0.85 else
+            box(lon, lat, lon + 0.2, lat + 0.1))
+        etype = rnd.choice(["shelling", "deployment", "axis", "axis", "strike"])
+        day = rnd.choice([None, "2022-02-10", "2022-02-11", "2022-02-14", "2022-03-01", "2022-03-09"])
+        evs.append(ev(f"r{rnd.randrange(40)}", i * 10, etype=etype, pid=f"gn:{rnd.randrange(15)}", geom=geom,
+                      date=day, prec=rnd.choice(["day", "day", "week", "month"]), stated=rnd.random() < 0.5,
+                      gp=rnd.choice([1, 2, 2, 3]), unc=rnd.choice([1000.0, 5000.0, 20000.0]),
+                      phase=rnd.choice([1, 2, None]) if etype == "axis" else None,
+                      status="projected" if etype == "axis" else "reported"))
+    return evs
+
+
+def _one_pass_merge(events):
+    """The merge without the split by kind: every kind grouped, absorbed and numbered in one sequence."""
+    from dataclasses import replace
+
+    from geomap import merge
+
+    out, seen = [], {}
+    for g in merge._absorb_vague(_scan_merge_groups(events)):
+        m = merge._combine(g)
+        eid = merge.make_id(m)
+        if eid in seen:
+            seen[eid] += 1
+            eid = f"{eid}-{seen[eid]}"
+        else:
+            seen[eid] = 1
+        out.append(replace(m, id=eid))
+    return sorted(out, key=lambda e: e.id)
+
+
+def _dump(events):
+    import json
+
+    return json.dumps([[e.id, e.__geo_interface__, e.extra] for e in events], sort_keys=True, default=str)
+
+
+def test_merge_by_kind_equals_one_pass_over_all_kinds(monkeypatch):
+    """Splitting by (type, phase) gives the same events, ids and order as one pass over every group; with a
+    coarse id (type and phase left out, so ids collide within and across kinds) the numeric suffixes still
+    follow the order the groups were founded in over all kinds."""
+    from geomap import merge
+
+    for seed in (1, 2):
+        evs = _random_events(seed)
+        got = merge_events(evs)
+        assert _dump(got) == _dump(_one_pass_merge(evs))
+        assert len({(e.event_type, e.phase) for e in got}) >= 6 and len(got) < len(evs)
+    monkeypatch.setattr(merge, "make_id", lambda e: "x-" + merge._key(e)[:4])
+    evs = _random_events(3)
+    got = merge_events(evs)
+    assert _dump(got) == _dump(_one_pass_merge(evs))
+    assert sum("-" in e.id[2:] for e in got) > 20  # many suffixed ids
+
+
+def test_parts_merged_anywhere_give_the_same_events():
+    """The parts can be merged in any order (or in other processes: they pickle) and finished together."""
+    import pickle
+
+    from geomap import merge
+
+    evs = _random_events(4)
+    parts = merge.partition(evs)
+    assert [len({merge._kind(e) for _, e in p}) for p in parts] == [1] * len(parts)
+    merged = [m for p in reversed(parts) for m in pickle.loads(pickle.dumps(merge._merge_kind(pickle.loads(pickle.dumps(p)))))]
+    assert _dump(merge.finish(merged)) == _dump(merge_events(evs))
+
+
+def test_every_near_event_is_filed_in_a_cell_of_the_reach():
+    """The index's one promise: when ``_near(e, x)``, the cell where ``x`` is filed is among the cells ``e``
+    looks in (points, long lines and areas, both ways, high latitudes); and the Hausdorff distance is at
+    least the gap between corresponding bounding-box edges (the bound the index rejects candidates with)."""
+    import random
+
+    import shapely
+
+    from geomap import merge
+
+    rnd = random.Random(11)
+    events = _random_events(12, n=300)
+    for e in events[:40]:
+        for i in range(8):  # long lines: their corner is far from most of their length
+            lon, lat = e.geometry.representative_point().coords[0]
+            events.append(ev("r1", 10_000 + i, geom=LineString([(lon + rnd.uniform(-0.2, 0.2), lat), (lon + rnd.uniform(-4, 4), lat + rnd.uniform(-3, 3))]), gp=2))
+    near = 0
+    for a in events:
+        reach = set(merge._reach_cells(a))
+        for b in events:
+            if a is not b and merge._near(a, b) and merge._own_cells(b):
+                near += a.geometry.geom_type != "Point" or b.geometry.geom_type != "Point"
+                assert set(merge._own_cells(b)) <= reach
+            ga, gb = a.geometry, b.geometry
+            edges = max(abs(x - y) for x, y in zip(ga.bounds, gb.bounds))
+            assert shapely.hausdorff_distance(ga, gb) >= edges * (1 - 1e-9)
+    assert near > 50  # pairs near by distance where one is a line or an area

@@ -161,3 +161,24 @@ def test_dask_bounded_window_and_errors(gz, dask_cluster):
                            work=failing_work, gazetteer=gz))
     assert [r.report_id for r in out] == [r.id for r in reports]
     assert [i for i, r in enumerate(out) if not r.ok] == [7]
+
+
+def test_encoded_results_carry_the_store_payload_instead_of_their_events(gz, serial):
+    import zlib
+
+    from geomap.store import decode_event
+
+    for r in serial[:10]:
+        enc = r.encoded()
+        assert enc.events == () and enc.n_events == len(r.events) and enc.unresolved == r.unresolved
+        body = json.loads(zlib.decompress(enc.payload))
+        assert [decode_event(e) for e in body["events"]] == list(r.events)
+        assert enc.encoded() is enc
+
+
+def test_dask_workers_encode_the_same_payload(gz, serial, dask_cluster):
+    out = list(map_reports(corpus(40), scheduler=dask_cluster.scheduler_address, chunk=3, work=cheap_work,
+                           gazetteer=gz, encode=True))
+    assert [(r.report_id, r.payload, r.n_events) for r in out] == [
+        (r.report_id, r.encoded().payload, len(r.events)) for r in serial]
+    assert all(r.events == () for r in out)

@@ -175,3 +175,51 @@ def test_seeds_rendered_from_the_store_equal_the_single_pass_pipeline(tmp_path, 
         store.remove_missing()
         events = [e for r in store.results() for e in r.events]
     assert dump([run._public(e) for e in merge_events(events) if run._is_event(e)]) == direct
+
+
+def _rows(path) -> list[tuple]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT id, hash, n_events, n_unresolved, error, chars, payload FROM reports ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+def test_payload_encoded_on_the_workers_is_the_one_the_writer_would_encode(tmp_path, gz):
+    """Results bound for the store (map_reports(encode=True)) carry their payload and not their events; the
+    stored rows are byte-identical to a store whose writer encoded every result itself."""
+    reports = corpus(24)
+    reports[4] = Report(id=reports[4].id, text="BOOM near Odesa")
+    from test_parallel import failing_work
+
+    with EventStore.open(tmp_path / "writer.sqlite", fingerprint=FP, commit_every=7) as store:
+        for res in map_reports(store.pending(reports), work=failing_work, gazetteer=gz):
+            assert res.payload is None
+            store.put(res)
+    for jobs in (1, 2):
+        path = tmp_path / f"workers{jobs}.sqlite"
+        with EventStore.open(path, fingerprint=FP, commit_every=7) as store:
+            out = list(map_reports(store.pending(reports), jobs=jobs, chunk=3, work=failing_work, gazetteer=gz,
+                                   encode=True))
+            for res in out:
+                store.put(res)
+            assert store.counts()["events"] == sum(r.n_events for r in out) > 24
+        if jobs == 2:
+            assert all(r.payload is not None and r.events == () for r in out)
+        assert _rows(path) == _rows(tmp_path / "writer.sqlite")
+        with EventStore.open(path, fingerprint=FP) as store:
+            assert canonical(list(store.results())) == canonical(list(map_reports(reports, work=failing_work, gazetteer=gz)))
+
+
+def test_puts_are_written_in_batches_and_seen_before_they_are(tmp_path, gz):
+    """A put result is known (and counted) at once, though rows reach SQLite only every ``commit_every``."""
+    path = tmp_path / "s.sqlite"
+    results = list(map_reports(corpus(5), work=cheap_work, gazetteer=gz))
+    with EventStore.open(path, fingerprint=FP, commit_every=3) as store:
+        for res in results[:4]:
+            store.put(res)
+        assert len(_rows(path)) == 3  # another connection sees the committed batch only
+        assert store.known(results[3].report_id) == results[3].content_hash
+        assert store.counts()["reports"] == 4  # counting writes what is pending first
+        assert [r.id for r in store.pending(corpus(5))] == [results[4].report_id]
+    assert len(_rows(path)) == 4
