@@ -2,7 +2,7 @@
 
 >>> gz = Gazetteer.default()                       # doctest: +SKIP
 >>> gz.lookup("Stanitsa Luganskaya").best.place.name  # doctest: +SKIP
-'Stanytsya-Luhanska'
+'Stanytsia Luhanska'
 
 Lookup turns the query into the keys of :mod:`gazetteer.names` (folded, transliterated, kind-stripped,
 phonetic) and reads the places indexed under them; when nothing matches and ``fuzzy`` is on, it compares the

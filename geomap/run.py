@@ -40,7 +40,7 @@ _TYPE_WORDS = {
 
 
 def title_for(event_type: str, loc: Located, units: tuple[str, ...] = ()) -> str:
-    """A short generated title: "Shelling of Stanytsya-Luhanska", "Pontoon bridge across the Pripyat"..."""
+    """A short generated title: "Shelling of Stanytsia Luhanska", "Pontoon bridge across the Pripyat"..."""
     label = loc.label
     if event_type == "axis":
         phase = f" (phase {loc.phase})" if loc.phase else ""

@@ -4,6 +4,10 @@
 ships: national capitals (``countries.json`` names each country's capital) and admin-1 centres (the most
 populous place of an admin-1 unit whose name is one of that unit's names, e.g. Luhansk in Luhansk Oblast).
 Alternate names shorter than 3 letters and upper-case codes (IATA "IEV", "ODS") are dropped as noise.
+
+Display names of Ukrainian places follow the national transliteration (KMU 2010, used by Ukraine and most
+English-language newsrooms since) where GeoNames' main name is an older romanisation of the same name
+("Vinnytsya" -> "Vinnytsia", "Izyum" -> "Izium"): see :func:`national_name`. The old spelling stays an alias.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from gazetteer.names import fold
+import re
+
+from gazetteer.names import _SYSTEMS, _romanize_with, fold
 from gazetteer.place import Kind
 from gazetteer.sources import Record, SourceMissing
 
@@ -52,6 +58,35 @@ def _keep_alias(alias: str, main: str) -> bool:
     elif len(a) < 2:
         return False
     return True
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_RUSSIAN_ONLY = re.compile("[ыэёъЫЭЁЪ]")
+_Y_LETTERS = str.maketrans("", "", "yij")
+
+
+def national_name(name: str, alternates: list[str]) -> str:
+    """The display name of a Ukrainian place: the Latin alternate that is the KMU 2010 transliteration of one
+    of its Ukrainian (not Russian-only-lettered) Cyrillic names, when the main name is an older romanisation
+    of that same name. "Same name" is strict: the two spellings differ only in y/i/j and apostrophes
+    (Vinnytsya / Vinnytsia, Izyum / Izium, Kryvyy Rih / Kryvyi Rih); a renamed place's other names
+    (Artemivsk for Bakhmut) never qualify. Otherwise ``name`` itself.
+
+    >>> national_name("Vinnytsya", ["Vinnytsia", "Вінниця", "Винница"])
+    'Vinnytsia'
+    >>> national_name("Bakhmut", ["Artemivsk", "Артемівськ", "Бахмут"])
+    'Bakhmut'
+    """
+    keys = {fold(_romanize_with(a, _SYSTEMS["uk_national"], True))
+            for a in alternates if _CYRILLIC.search(a) and not _RUSSIAN_ONLY.search(a)}
+    main = fold(name)
+    if not keys or main in keys:
+        return name
+    skeleton = main.replace(" ", "").translate(_Y_LETTERS)
+    best = [a for a in alternates
+            if a.isascii() and a[:1].isupper() and "'" not in a and fold(a) in keys
+            and fold(a).replace(" ", "").translate(_Y_LETTERS) == skeleton]
+    return min(best) if best else name
 
 
 def records(admin1_names: Mapping[tuple[str, str], tuple[str, frozenset[str]]]) -> Iterator[Record]:
@@ -97,9 +132,11 @@ def records(admin1_names: Mapping[tuple[str, str], tuple[str, frozenset[str]]]) 
     for c in rows:
         gid = int(c["geonameid"])
         name = c["name"]
+        if c["countrycode"] == "UA":
+            name = national_name(name, c["alternatenames"])
         unit = admin1_names.get((c["countrycode"], str(c.get("admin1code") or "")))
         importance = CAPITAL_IMPORTANCE if gid in capitals else ADMIN_CENTRE_IMPORTANCE if gid in admin_centres else 0.0
-        aliases = tuple(sorted({a.strip() for a in c["alternatenames"] if _keep_alias(a, name)}))
+        aliases = tuple(sorted({a.strip() for a in [c["name"], *c["alternatenames"]] if _keep_alias(a, name)}))
         yield Record(
             id=f"gn:{gid}",
             name=name,
