@@ -242,6 +242,12 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
         from gazetteer import Gazetteer
 
         gz = Gazetteer.default()
+    elif gz is None:
+        from gazetteer.index import ensure_index
+
+        ensure_index()  # built here (once per machine, with its message), never inside the timed run
+    if progress is not None:
+        progress.restart_clock()
 
     def run(todo: Iterable[Report], encode: bool = False) -> Iterable[Any]:
         for res in map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz,

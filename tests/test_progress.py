@@ -36,6 +36,24 @@ def test_summary_counts_everything_and_no_bar_off_a_terminal():
     assert "\r" not in err.getvalue() and err.getvalue().count("\n") == 4  # the 3 warnings + the failure
 
 
+def test_summary_rate_is_readable_at_any_speed():
+    from geomap.progress import Summary
+
+    assert "in 270.0 s, 0.019 reports/s" in str(Summary(read=5, processed=5, seconds=270.0))
+    assert "in 0.5 s, 10.0 reports/s" in str(Summary(read=5, processed=5, seconds=0.5))
+    assert "in 2.0 s, 25000 reports/s" in str(Summary(read=50000, processed=50000, seconds=2.0))
+
+
+def test_set_up_time_is_not_counted():
+    import time
+
+    p = Progress(file=io.StringIO())
+    time.sleep(0.2)  # set-up, e.g. building the gazetteer index on a new machine
+    p.restart_clock()
+    p.result(ReportResult("d.txt", "0" * 64, chars=100))
+    assert p.close().seconds < 0.2
+
+
 def test_bar_when_asked(tmp_path):
     err = io.StringIO()
     with Progress(total=2, enabled=True, file=err) as p:
