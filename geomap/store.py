@@ -8,9 +8,10 @@ metadata (``parallel.content_hash``); a report whose hash is unchanged is skippe
 Safety: results put are written together, in one SQLite transaction (WAL journal), every ``commit_every``
 reports and on close; a run killed at any moment leaves the store as of the last commit: each report row is
 complete or absent, and the next run re-does the rest. Speed: the one writer only inserts; the payloads are
-encoded by the workers (``parallel.map_reports(encode=True)``), or here when the run is in one process. The store records its schema version (a store from another
-version is refused with a clear message, never misread) and the pipeline fingerprint (the extraction code and
-the gazetteer index it was filled with): when those change, every stored result is stale and is dropped.
+encoded by the workers (``parallel.map_reports(encode=True)``), or here when the run is in one process. The
+store records its schema version (a store from another version is refused with a clear message, never
+misread) and the pipeline fingerprint (the extraction code and the gazetteer index it was filled with): when
+those change, every stored result is stale and is dropped.
 
 >>> with EventStore.open("corpus.geomap.sqlite") as store:          # doctest: +SKIP
 ...     for res in map_reports(store.pending(read_reports(paths)), jobs=2):
