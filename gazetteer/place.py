@@ -144,6 +144,8 @@ class Candidate:
     similarity: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.match.__class__ is not Match:  # "fuzzy" -> Match.FUZZY: callers may compare by identity
+            object.__setattr__(self, "match", Match(self.match))
         if not 0.0 <= self.score <= 1.0 or not 0.0 <= self.similarity <= 1.0:
             raise ValueError(f"score and similarity must be in 0..1, got {self.score}, {self.similarity}")
 

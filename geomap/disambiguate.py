@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gazetteer import Candidate, Kind, Place
+from gazetteer import Candidate, Kind, Match, Place
 from geomap.mentions import _admin_key, _is_capital, _norm
 
 __all__ = ["Name", "resolve"]
@@ -93,8 +93,7 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
                     s += 0.6
                 elif qual.kind is Kind.ADMIN1 and p.country == qual.country:
                     s += 0.8 if _admin_key(p.admin1) == _admin_key(qual.name) else 0.2
-            # (``Match`` is a str enum: comparing the member with its value skips the slow ``.value`` descriptor)
-            if c.match == "fuzzy" or c.similarity < 1.0:
+            if c.match is Match.FUZZY or c.similarity < 1.0:
                 s -= 0.3 * (1 - c.similarity)
             if county_states and p.country == "US" and _admin_key(p.admin1) in county_states:
                 s += 0.5  # "Laurel County": a town of that name in a state that has such a county
@@ -193,11 +192,11 @@ def resolve(names: Sequence[Name], hint: str | None = None, trace: list | None =
     else:
         fl = final.tolist()
         chosen = [cands[max(range(a, b), key=fl.__getitem__)] for a, b in zip(bounds, bounds[1:])]
-    doc_countries = {c.place.country for c in chosen if c.match != "fuzzy" and c.similarity >= 1.0 and c.place.country}
+    doc_countries = {c.place.country for c in chosen if c.match is not Match.FUZZY and c.similarity >= 1.0 and c.place.country}
     out: list[Candidate | None] = []
     for nm, c in zip(names, chosen):
         ok = True
-        if c.match == "fuzzy" or c.similarity < 1.0:
+        if c.match is Match.FUZZY or c.similarity < 1.0:
             # a stretched name must land among the document's other places (or the hinted country)
             qual = nm.qualifier
             ok = (

@@ -53,7 +53,7 @@ from itertools import chain
 from operator import attrgetter, methodcaller
 from typing import Any, Literal
 
-from gazetteer import Candidate, Kind, LookupResult, Place
+from gazetteer import Candidate, Kind, LookupResult, Match, Place
 from geomap.mention import Mention
 
 __all__ = [
@@ -1147,7 +1147,7 @@ class _Recogniser:
                     continue
                 pair = f"{a.text} {b.text}"
                 r = _lookup(self.gz, self.cache, pair)
-                if r and r.best and r.best.match != "fuzzy" and _norm(r.best.matched_name) == _norm(pair):
+                if r and r.best and r.best.match is not Match.FUZZY and _norm(r.best.matched_name) == _norm(pair):
                     continue  # "Santa Rosa", "San Jose": the pair is a place
                 if any(_is_org_word(toks[k].text) for k in run):
                     continue  # "Paris High School", "Florida Highway Patrol": an organisation, not a person
@@ -1400,7 +1400,7 @@ class _Recogniser:
         if not r:
             return None
         best = r.best
-        if best.match == "fuzzy":  # (a str enum equals its value: no call of the slow ``.value`` descriptor)
+        if best.match is Match.FUZZY:
             return None
         if not single and last in ("city", "state", "town", "village") and not _norm(best.matched_name).endswith(last):
             return None  # "Dublin City Council", "Florida State University": the name is the shorter span
@@ -1457,7 +1457,7 @@ class _Recogniser:
         a relation between two countries."""
         t = self.toks[i]
         r = _lookup(self.gz, self.cache, t.text)
-        if r and r.best and r.best.match != "fuzzy":
+        if r and r.best and r.best.match is not Match.FUZZY:
             return self._make_span(i, i + 1, r)
         parts = t.text.split("-")
         head, suffix = parts[0], parts[-1]
@@ -1478,7 +1478,7 @@ class _Recogniser:
                     self._demonym(t.start, t.start + len(head), country)
                     return None
                 rh = _lookup(self.gz, self.cache, head)
-                if rh and rh.best and rh.best.match != "fuzzy":
+                if rh and rh.best and rh.best.match is not Match.FUZZY:
                     return _Span(i, i + 1, t.start, t.start + len(head), head, head, rh, (), rh.best.match.value,
                                  weak=t.sent)
             return None
@@ -1751,7 +1751,7 @@ class _Recogniser:
         out: list[Mention] = []
         for sp in spans:
             if sp.chosen is None:
-                if sp.result.best is not None and sp.result.best.match == "fuzzy":
+                if sp.result.best is not None and sp.result.best.match is Match.FUZZY:
                     out.append(Mention(sp.text, sp.start, sp.end, None, 0.0, (), "fuzzy match outside the report's region: "
                                        + sp.result.best.place.name, "", sp.role))
                 continue

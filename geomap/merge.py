@@ -414,7 +414,7 @@ def _merge_kind(part: list[tuple[int, Event]]) -> list[tuple[int, Event]]:
     founders: list[int] = []
     index = _Index()
     for rank, e in part:
-        kind = (e.event_type, e.phase)
+        kind = _kind(e)
         key = _key(e)
         rng = _range(e)
         home = index.home(e, kind, key, _reach_cells(e), rng)

@@ -183,21 +183,11 @@ def _random_events(seed, n=500):
 
 def _one_pass_merge(events):
     """The merge without the split by kind: every kind grouped, absorbed and numbered in one sequence."""
-    from dataclasses import replace
-
     from geomap import merge
 
-    out, seen = [], {}
-    for g in merge._absorb_vague(_scan_merge_groups(events)):
-        m = merge._combine(g)
-        eid = merge.make_id(m)
-        if eid in seen:
-            seen[eid] += 1
-            eid = f"{eid}-{seen[eid]}"
-        else:
-            seen[eid] = 1
-        out.append(replace(m, id=eid))
-    return sorted(out, key=lambda e: e.id)
+    # numbered by merge.finish in group order: one sequence over every kind
+    groups = merge._absorb_vague(_scan_merge_groups(events))
+    return merge.finish([(i, merge._combine(g)) for i, g in enumerate(groups)])
 
 
 def _dump(events):
