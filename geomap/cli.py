@@ -126,27 +126,34 @@ def _lookup(args: argparse.Namespace) -> int:
     return 1 if unresolved else 0  # 1: some names had no result (each one says why)
 
 
-def _events(args: argparse.Namespace, unresolved: list[dict]) -> tuple[list, object] | None:
-    """Run the pipeline for `map` and `extract`; None (after one error line) when no report could be read."""
+def _corpus_run(args: argparse.Namespace, write) -> int:
+    """Run the pipeline for `map` and `extract` and hand the corpus (merged events and unresolved rows, read
+    from work files as they are written: beside --store, else in the temporary folder, $TMPDIR) to
+    ``write``; exit 2 after one error line when no report could be read."""
+    from contextlib import ExitStack
+
     from geomap.progress import Progress
     from geomap.reports import parse_iso_date
-    from geomap.run import extract
+    from geomap.run import extract_corpus
 
     if args.date is not None:
         try:
             parse_iso_date(args.date)
         except ValueError as exc:
             print(f"geomap: error: --date: {exc}", file=sys.stderr)
-            return None
-    with Progress(enabled=args.progress) as progress:
-        events = extract(args.paths, default_date=args.date, unresolved=unresolved, jobs=args.jobs,
-                         scheduler=args.scheduler, store=args.store, progress=progress)
-    summary = progress.summary
-    summary.merged_events = len(events)
-    if summary.read == 0:
-        print("geomap: error: no readable report in the given paths", file=sys.stderr)
-        return None
-    return events, summary
+            return 2
+    with ExitStack() as stack:
+        with Progress(enabled=args.progress) as progress:
+            corpus = stack.enter_context(extract_corpus(
+                args.paths, default_date=args.date, jobs=args.jobs, scheduler=args.scheduler, store=args.store,
+                progress=progress))
+        summary = progress.summary
+        summary.merged_events = len(corpus.events)
+        if summary.read == 0:
+            print("geomap: error: no readable report in the given paths", file=sys.stderr)
+            return 2
+        written = write(corpus)
+    return _finish(summary, written)
 
 
 def _finish(summary, written: list) -> int:
@@ -160,24 +167,21 @@ def _finish(summary, written: list) -> int:
 def _map(args: argparse.Namespace) -> int:
     from geomap.export import write_all
 
-    unresolved: list[dict] = []
-    got = _events(args, unresolved)
-    if got is None:
-        return 2
-    events, summary = got
-    written = write_all(events, args.out, unresolved=unresolved, offline=not args.online, png=args.png)
-    return _finish(summary, written)
+    return _corpus_run(args, lambda c: write_all(
+        c.events, args.out, unresolved=c.unresolved, unresolved_presorted=True, offline=not args.online,
+        png=args.png))
 
 
 def _extract(args: argparse.Namespace) -> int:
     from geomap.export import write_geojson
 
-    got = _events(args, [])
-    if got is None:
-        return 2
-    events, summary = got
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    return _finish(summary, [write_geojson(events, args.output)])
+    out = Path(args.output)
+
+    def write(corpus) -> list:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return [write_geojson(corpus.events, out)]
+
+    return _corpus_run(args, write)
 
 
 def _places(args: argparse.Namespace) -> int:

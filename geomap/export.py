@@ -13,7 +13,7 @@ import html
 import io
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.atomic import atomic_path, atomic_write_text
 from geomap.event import Event
-from geomap.layers import Unresolved, build_layers, feature_style, geodesic_circle, layer_key
+from geomap.layers import (Unresolved, build_layers, chunked, feature_style, geodesic_circle, in_id_order,
+                            layer_key, stream_bounds)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -74,14 +75,6 @@ def _rounded(g: BaseGeometry, decimals: int = COORD_DECIMALS) -> BaseGeometry:
     return g
 
 
-def _sorted(events: Iterable[Event]) -> list[Event]:
-    evs = sorted(events, key=lambda e: e.id)
-    ids = [e.id for e in evs]
-    if len(set(ids)) != len(ids):
-        raise ValueError("two events share an id; ids key every export")
-    return evs
-
-
 # ---------------------------------------------------------------------------------------------- GeoJSON
 def _feature(e: Event) -> dict[str, Any]:
     props = e.properties()
@@ -90,16 +83,42 @@ def _feature(e: Event) -> dict[str, Any]:
     return {"type": "Feature", "id": e.id, "geometry": mapping(_rounded(e.geometry)), "properties": props}
 
 
+def _geojson_pieces(events: Iterable[Event]) -> Iterator[str]:
+    """events.geojson as a stream of text pieces, one feature at a time: the same text as ``json.dumps`` of the
+    whole FeatureCollection with ``indent=1`` (a feature is two levels deep; JSON strings hold no raw newline)."""
+    yield '{\n "type": "FeatureCollection",\n "features": ['
+    sep = "\n  "
+    for e in in_id_order(events):
+        yield sep + json.dumps(_feature(e), ensure_ascii=False, indent=1, allow_nan=False).replace("\n", "\n  ")
+        sep = ",\n  "
+    yield "]\n}\n" if sep == "\n  " else "\n ]\n}\n"
+
+
 def events_geojson(events: Iterable[Event]) -> str:
     """The events.geojson text: an RFC 7946 FeatureCollection, lon/lat with at most 6 decimals, features in id
     order, the contract's properties plus simplestyle keys (``marker-color``, ``stroke``...)."""
-    fc = {"type": "FeatureCollection", "features": [_feature(e) for e in _sorted(events)]}
-    return json.dumps(fc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return "".join(_geojson_pieces(events))
 
 
 def write_geojson(events: Iterable[Event], path: str | os.PathLike[str]) -> Path:
-    atomic_write_text(path, events_geojson(events))
+    """events.geojson, written as the events stream (one feature in memory at a time)."""
+    _write_pieces(path, _geojson_pieces(events))
     return Path(path)
+
+
+def _write_pieces(path: str | os.PathLike[str], pieces: Iterable[str]) -> None:
+    """Text pieces to ``path`` atomically, UTF-8, no newline translation (see :mod:`geomap.atomic`)."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        buf: list[str] = []
+        size = 0
+        for piece in pieces:
+            buf.append(piece)
+            size += len(piece)
+            if size > 1 << 20:
+                f.write("".join(buf))
+                buf, size = [], 0
+        f.write("".join(buf))
+        f.flush()
 
 
 # ---------------------------------------------------------------------------------------------- GeoPackage
@@ -135,22 +154,25 @@ def _gpkg_layers(events: Sequence[Event]) -> dict[str, list[dict[str, Any]]]:
     return {k: v for k, v in layers.items() if v}
 
 
-def write_gpkg(events: Iterable[Event], path: str | os.PathLike[str]) -> Path:
-    """events.gpkg: layers points, lines, areas (the events) and arrowheads, uncertainty (their symbology)."""
+def write_gpkg(events: Iterable[Event], path: str | os.PathLike[str], *, chunk: int = 5000) -> Path:
+    """events.gpkg: layers points, lines, areas (the events) and arrowheads, uncertainty (their symbology).
+    Written ``chunk`` events at a time (each chunk appended to its layers), so memory does not grow with the
+    number of events."""
     import geopandas as gpd
 
-    evs = _sorted(events)
     with atomic_path(path) as tmp:
-        layers = _gpkg_layers(evs)
-        if not layers:  # an empty GeoPackage still opens: one empty points layer
-            layers = {"points": []}
-        for name, rows in layers.items():
-            if rows:
+        made: set[str] = set()
+        for evs in chunked(in_id_order(events), chunk):
+            for name, rows in _gpkg_layers(evs).items():
                 gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-            else:
-                gdf = gpd.GeoDataFrame({"event_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", promote_to_multi=name in ("lines", "areas"),
-                        metadata={"DESCRIPTION": "geomap events"} if name == "points" else None)
+                gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", mode="a" if name in made else "w",
+                            promote_to_multi=name in ("lines", "areas"),
+                            metadata={"DESCRIPTION": "geomap events"} if name == "points" and name not in made else None)
+                made.add(name)
+        if not made:  # an empty GeoPackage still opens: one empty points layer
+            gdf = gpd.GeoDataFrame({"event_id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+            gdf.to_file(tmp, layer="points", driver="GPKG", engine="pyogrio",
+                        metadata={"DESCRIPTION": "geomap events"})
         _strip_gpkg_timestamps(tmp)
     return Path(path)
 
@@ -217,38 +239,52 @@ def _csv_row(e: Event) -> dict[str, str]:
     }
 
 
-def _csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+def _csv_pieces(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """CSV text a row at a time (header first), ``\\n`` line ends."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     w.writeheader()
     for r in rows:
         w.writerow(r)
-    return buf.getvalue()
+        if buf.tell() > 1 << 16:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def events_csv(events: Iterable[Event]) -> str:
     """events.csv: one row per event with ACLED-style columns (a point per event: lines and areas give a
     representative point); text cells are neutralised against formula injection."""
-    return _csv_text(CSV_COLUMNS, (_csv_row(e) for e in _sorted(events)))
+    return "".join(_csv_pieces(CSV_COLUMNS, (_csv_row(e) for e in in_id_order(events))))
 
 
 def write_csv(events: Iterable[Event], path: str | os.PathLike[str]) -> Path:
-    atomic_write_text(path, events_csv(events))
+    """events.csv, written as the events stream."""
+    _write_pieces(path, _csv_pieces(CSV_COLUMNS, (_csv_row(e) for e in in_id_order(events))))
     return Path(path)
 
 
-def unresolved_csv(rows: Iterable[Mapping[str, Any] | Unresolved]) -> str:
-    items = [r if isinstance(r, Unresolved) else Unresolved.from_dict(r) for r in rows]
-    items.sort(key=lambda u: (u.report, u.start, u.end, u.reason, u.text))
-    return _csv_text(
+def _unresolved_pieces(rows: Iterable[Mapping[str, Any] | Unresolved], presorted: bool) -> Iterator[str]:
+    items: Iterable[Unresolved] = (r if isinstance(r, Unresolved) else Unresolved.from_dict(r) for r in rows)
+    if not presorted:
+        items = sorted(items, key=lambda u: (u.report, u.start, u.end, u.reason, u.text))
+    return _csv_pieces(
         UNRESOLVED_COLUMNS,
         ({"report": csv_safe(u.report), "start": u.start, "end": u.end, "text": csv_safe(u.text),
           "reason": csv_safe(u.reason)} for u in items),
     )
 
 
-def write_unresolved_csv(rows: Iterable[Mapping[str, Any] | Unresolved], path: str | os.PathLike[str]) -> Path:
-    atomic_write_text(path, unresolved_csv(rows))
+def unresolved_csv(rows: Iterable[Mapping[str, Any] | Unresolved], *, presorted: bool = False) -> str:
+    """unresolved.csv: rows sorted by report, offsets, reason and text (``presorted``: they already are, as a
+    corpus run's rows come from its spill file, and are streamed as they are)."""
+    return "".join(_unresolved_pieces(rows, presorted))
+
+
+def write_unresolved_csv(rows: Iterable[Mapping[str, Any] | Unresolved], path: str | os.PathLike[str], *,
+                         presorted: bool = False) -> Path:
+    _write_pieces(path, _unresolved_pieces(rows, presorted))
     return Path(path)
 
 
@@ -277,13 +313,13 @@ def write_embed(map_file: str, path: str | os.PathLike[str], *, title: str = "ge
 
 
 # ---------------------------------------------------------------------------------------------- PNG
-def write_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: Any = None,
+def write_png(events: Iterable[Event], path: str | os.PathLike[str], *, basemap: Any = None,
               title: str = "Reported military events") -> Path:
     """map.png: a static map for slides and PDFs (basemap, symbols, labels, legend), via matplotlib."""
     from geomap.static_map import draw_png
 
     with atomic_path(path) as tmp:
-        draw_png(_sorted(events), tmp, basemap=basemap, title=title)
+        draw_png(in_id_order(events), tmp, basemap=basemap, title=title)
     return Path(path)
 
 
@@ -296,30 +332,36 @@ def write_all(
     offline: bool = True,
     title: str | None = None,
     png: bool = True,
+    unresolved_presorted: bool = False,
 ) -> list[Path]:
     """Every output into ``out_dir``: events.geojson, events.gpkg, events.csv, unresolved.csv, map.html,
-    map_embed.html and map.png. Returns the paths written, in that order."""
+    map_embed.html and map.png. Returns the paths written, in that order.
+
+    ``events``: a list, or a re-iterable stream sorted by id (a corpus run's merged events, read from disk):
+    the GeoJSON, GeoPackage and CSV files are then written as it streams. ``unresolved_presorted``: the rows
+    come sorted (a corpus run's spill) and are streamed too."""
     from geomap.basemap import default_basemap
-    from geomap.layers import events_bounds
     from geomap.render import render
     from geomap.static_map import fit_extent
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    evs = _sorted(events)
-    rows = list(unresolved)
-    bounds = events_bounds(evs)
+    if iter(events) is events:  # a one-shot iterator: every file below reads the events again
+        events = list(events)
+    bounds = stream_bounds(in_id_order(events))
     # the basemap covers a screen-shaped view around the events (wider than their bbox), for HTML and PNG alike
     bm = default_basemap(fit_extent(bounds, 16 / 9)) if bounds is not None else None
     paths = [
-        write_geojson(evs, out / "events.geojson"),
-        write_gpkg(evs, out / "events.gpkg"),
-        write_csv(evs, out / "events.csv"),
-        write_unresolved_csv(rows, out / "unresolved.csv"),
-        write_map(render(evs, offline=offline, basemap=bm if offline and bm is not None else False,
-                         unresolved=rows, title=title), out / "map.html"),
+        write_geojson(events, out / "events.geojson"),
+        write_gpkg(events, out / "events.gpkg"),
+        write_csv(events, out / "events.csv"),
+        write_unresolved_csv(unresolved, out / "unresolved.csv", presorted=unresolved_presorted),
+    ]
+    paths += [
+        write_map(render(events, offline=offline, basemap=bm if offline and bm is not None else False,
+                         unresolved=unresolved, title=title), out / "map.html"),
         write_embed("map.html", out / "map_embed.html", title=title or "geomap map"),
     ]
     if png:
-        paths.append(write_png(evs, out / "map.png", basemap=bm, title=title or "Reported military events"))
+        paths.append(write_png(events, out / "map.png", basemap=bm, title=title or "Reported military events"))
     return paths

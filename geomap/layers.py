@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -547,6 +548,40 @@ def build_layers(
     return out
 
 
+def in_id_order(events: Iterable[Event]) -> Iterable[Event]:
+    """The events in id order, as often as they are iterated: a list or tuple is sorted here; any other
+    re-iterable (a corpus run's merged events, streamed from disk) must come sorted, and is checked each time
+    it streams. Either way two events with one id are refused: ids key every layer and export."""
+    if isinstance(events, (list, tuple)):
+        evs = sorted(events, key=lambda e: e.id)
+        ids = [e.id for e in evs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two events share an id; ids key every export")
+        return evs
+    return _IdOrdered(events)
+
+
+class _IdOrdered:
+    def __init__(self, events: Iterable[Event]) -> None:
+        self._events = events
+
+    def __iter__(self) -> Iterator[Event]:
+        prev = None
+        for e in self._events:
+            if prev is not None and not prev < e.id:
+                raise ValueError("two events share an id; ids key every export" if prev == e.id else
+                                 f"events streamed out of id order ({prev!r} before {e.id!r})")
+            prev = e.id
+            yield e
+
+
+def chunked(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    """Lists of ``n`` items (the last shorter) from any iterable: how corpus-sized streams are worked through."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
+
+
 def events_bounds(events: Sequence[Event]) -> tuple[float, float, float, float] | None:
     """(W, S, E, N) of the events' geometries, None when there are none."""
     if not events:
@@ -558,3 +593,13 @@ def events_bounds(events: Sequence[Event]) -> tuple[float, float, float, float] 
         float(np.nanmax(arr[:, 2])),
         float(np.nanmax(arr[:, 3])),
     )
+
+
+def stream_bounds(events: Iterable[Event], chunk: int = 5000) -> tuple[float, float, float, float] | None:
+    """:func:`events_bounds` of any iterable of events, read a chunk at a time (a corpus run's stream)."""
+    box = None
+    for part in chunked(events, chunk):
+        b = events_bounds(part)
+        if b is not None:
+            box = b if box is None else (min(box[0], b[0]), min(box[1], b[1]), max(box[2], b[2]), max(box[3], b[3]))
+    return box

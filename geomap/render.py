@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import folium
 import numpy as np
@@ -40,14 +40,18 @@ from geomap.basemap import Basemap, default_basemap
 from geomap.event import Event
 from geomap.layers import (
     GEO_PRECISION_LABELS,
+    LAYER_SPECS,
     SHAPES,
     SPECS,
     Layer,
+    LayerSpec,
     Styled,
     Unresolved,
     build_layers,
+    chunked,
     day_number,
     events_bounds,
+    in_id_order,
     simplestyle,
 )
 
@@ -59,6 +63,7 @@ log = logging.getLogger(__name__)
 # the browser (DecompressionStream) after the map is drawn: 100k events' quotes shrink ~3x.
 DETAILS_INLINE_MAX = 4_000_000
 MAX_EVENT_LABELS = 60
+RENDER_CHUNK = 5000  # events styled at a time when a map is built from a stream
 SYMBOL_RADIUS = {"burst": 8, "plane": 8.5, "bridge": 8.5, "ship": 7.5, "unit": 6.5, "diamond": 7.5,
                  "triangle": 7.5, "circle": 6, "ring": 6}
 KIND_CODES = {"point": "p", "line": "l", "arrowhead": "h", "area": "a", "circle": "c"}
@@ -248,6 +253,154 @@ def _label_point(e: Event) -> tuple[tuple[float, float], str] | None:
     return (_r(y, 4), _r(x, 4)), (p.name or p.text)
 
 
+class _LayerCount(NamedTuple):
+    """A layer of a map built in chunks: its spec and how many items it holds (what the layer control and
+    the legend need; the items themselves are already in the payload)."""
+
+    spec: LayerSpec
+    count: int
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def name(self) -> str:
+        return f"{self.spec.label} ({self.count})"
+
+    @property
+    def show(self) -> bool:
+        return self.spec.show
+
+
+class _PayloadBuilder:
+    """The payload built from the layers of one chunk of events after another, so that a corpus's events
+    never need to be held at once: each chunk's items go in as compact lists, its popup details as JSON text
+    (deflated as they come once they outgrow ``details_inline_max``), and labels, legend, dates, bounds and
+    report counts are tallied. One chunk gives what one pass over every layer gives."""
+
+    def __init__(self, details_inline_max: int) -> None:
+        self.details_inline_max = details_inline_max
+        self.styles: list[dict[str, Any]] = []
+        self.style_index: dict[tuple[str, Any], int] = {}
+        self.items: dict[str, list[Any]] = {}
+        self.specs: dict[str, LayerSpec] = {}
+        self.counts: Counter[str] = Counter()  # events (styled items) per layer
+        self.n_details = 0
+        self._details: list[str] | None = []  # JSON of each detail while they fit inline
+        self._details_size = 0
+        self._deflate: Any = None
+        self._deflated: list[bytes] = []
+        self.label_counts: Counter[tuple[tuple[float, float], str]] = Counter()
+        self.label_areas: set[str] = set()
+        self.legend = _LegendFlags()
+        self.days: list[int] = []
+        self.bounds: tuple[float, float, float, float] | None = None
+        self.part_bounds: tuple[float, float, float, float] | None = None
+        self.reports: set[str] = set()
+        self.n_events = 0
+
+    def _add_detail(self, d: Any) -> None:
+        text = ("," if self.n_details else "[") + json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        self.n_details += 1
+        self._details_size += len(text)
+        if self._details is not None:
+            self._details.append(text)
+            if self._details_size + 1 > self.details_inline_max:  # too big to inline: deflate from now on
+                self._deflate = zlib.compressobj(6)
+                self._deflated = [self._deflate.compress("".join(self._details).encode("utf-8"))]
+                self._details = None
+        else:
+            self._deflated.append(self._deflate.compress(text.encode("utf-8")))
+
+    def add(self, layers: Sequence[Layer], events: Sequence[Event]) -> None:
+        # the parts in drawing order; their coordinates are then rounded in bulk (one shapely call per kind
+        # of geometry), not part by part
+        rows: list[tuple[list[Any], str, Any, int, int, int | None, float]] = []
+        for layer in layers:
+            items = self.items.setdefault(layer.key, [])
+            self.specs[layer.key] = layer.spec
+            self.counts[layer.key] += len(layer.items)
+            label = layer.spec.label
+            for st in layer.items:
+                di = self.n_details
+                self._add_detail(_detail(st, label))
+                day = st.day
+                for part in st.parts:
+                    key = (part.kind, part.style)
+                    si = self.style_index.get(key)
+                    if si is None:
+                        si = self.style_index[key] = len(self.styles)
+                        self.styles.append(_leaflet_style(part.kind, part.style))
+                    rows.append((items, KIND_CODES[part.kind], part.geometry, si, di if part.interactive else -1,
+                                 day, part.radius_m))
+                    if st.event is None:
+                        self.part_bounds = _union(self.part_bounds, part.geometry.bounds)
+        coords = _bulk_latlngs([r[1] for r in rows], [r[2] for r in rows])
+        for (items, code, _g, si, di, day, radius), c in zip(rows, coords):
+            item: list[Any] = [code, c, si, di, day]
+            if code == "c":
+                item.append(round(radius))
+            items.append(item)
+        _count_labels(layers, self.label_counts, self.label_areas)
+        self.legend.add(layers)
+        self.days.extend(d for d in (day_number(e.date) for e in events) if d is not None)
+        if self.days:
+            self.days = [min(self.days), max(self.days)]
+        self.bounds = _union(self.bounds, events_bounds(list(events)))
+        self.reports.update(s.report for e in events for s in e.sources)
+        self.n_events += len(events)
+
+    def layers(self) -> list[_LayerCount]:
+        """The layers present, in display order."""
+        return [_LayerCount(self.specs[k], self.counts[k]) for k in SPECS_ORDER if self.counts[k]]
+
+    def finish(self, *, basemap: Basemap | None = None, offline: bool = True, title: str | None = None) -> dict[str, Any]:
+        bounds = self.bounds if self.bounds is not None else self.part_bounds  # only unresolved points, or nothing
+        labels = _rank_labels(self.label_counts, self.label_areas)
+        n, nr = self.n_events, len(self.reports)
+        subtitle = f"{n} event{'s' if n != 1 else ''} from {nr} report{'s' if nr != 1 else ''}"
+        days = self.days
+        if days:
+            d0, d1 = days
+            from datetime import date, timedelta
+
+            a, b = date(1970, 1, 1) + timedelta(days=d0), date(1970, 1, 1) + timedelta(days=d1)
+            subtitle += f" \u00b7 {a.isoformat()}" + (f" \u2013 {b.isoformat()}" if d1 > d0 else "")
+        data: dict[str, Any] = {
+            "version": 1,
+            "offline": offline,
+            "title": title if title is not None else "Reported military events",
+            "subtitle": subtitle,
+            "bounds": None if bounds is None else [[_r(bounds[1]), _r(bounds[0])], [_r(bounds[3]), _r(bounds[2])]],
+            "days": list(days) if days else None,
+            "shapes": {k: [[list(map(list, pts)), closed, fill, stroke] for pts, closed, fill, stroke in v]
+                       for k, v in SHAPES.items()},
+            "styles": self.styles,
+            "detail_fields": list(DETAIL_FIELDS),
+            "layers": [{"key": lay.key, "name": lay.name, "show": lay.show, "items": self.items[lay.key]}
+                       for lay in self.layers()],
+            "labels": labels,
+            "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
+            "attribution": html.escape(basemap.attribution) if basemap else "",
+        }
+        if self._details is not None:
+            data["details"] = json.loads("".join(self._details) + "]") if self.n_details else []
+        else:
+            z = b"".join(self._deflated) + self._deflate.compress(b"]") + self._deflate.flush()
+            data["details_z"] = base64.b64encode(z).decode("ascii")
+        return data
+
+
+SPECS_ORDER = tuple(spec.key for spec in LAYER_SPECS)
+
+
+def _union(a: tuple[float, float, float, float] | None, b: tuple[float, float, float, float] | None):
+    if a is None or b is None:
+        return a if b is None else tuple(b)
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def payload(
     layers: Sequence[Layer],
     events: Sequence[Event],
@@ -259,80 +412,13 @@ def payload(
 ) -> dict[str, Any]:
     """The JSON the browser draws from: styles, symbol shapes, per-layer items, popup details, labels,
     the date range and the basemap."""
-    styles: list[dict[str, Any]] = []
-    style_index: dict[tuple[str, Any], int] = {}
-    details: list[Any] = []
-    # first pass: the parts in drawing order; their coordinates are then rounded in bulk (one shapely call
-    # per kind of geometry), not part by part
-    rows: list[tuple[int, list[Any], str, Any, int, int, int | None, float]] = []
-    out_layers = []
-    for li, layer in enumerate(layers):
-        items: list[Any] = []
-        label = layer.spec.label
-        for st in layer.items:
-            di = len(details)
-            details.append(_detail(st, label))
-            day = st.day
-            for part in st.parts:
-                key = (part.kind, part.style)
-                si = style_index.get(key)
-                if si is None:
-                    si = style_index[key] = len(styles)
-                    styles.append(_leaflet_style(part.kind, part.style))
-                rows.append((li, items, KIND_CODES[part.kind], part.geometry, si,
-                             di if part.interactive else -1, day, part.radius_m))
-        out_layers.append({"key": layer.key, "name": layer.name, "show": layer.show, "items": items})
-    coords = _bulk_latlngs([r[2] for r in rows], [r[3] for r in rows])
-    for (li, items, code, _g, si, di, day, radius), c in zip(rows, coords):
-        item: list[Any] = [code, c, si, di, day]
-        if code == "c":
-            item.append(round(radius))
-        items.append(item)
-    del rows
-
-    days = [d for d in (day_number(e.date) for e in events) if d is not None]
-    bounds = events_bounds(list(events))
-    if bounds is None:  # only unresolved points, or nothing
-        pts = [p.geometry for lay in layers for st in lay.items for p in st.parts]
-        if pts:
-            xs = [g.bounds for g in pts]
-            bounds = (min(b[0] for b in xs), min(b[1] for b in xs), max(b[2] for b in xs), max(b[3] for b in xs))
-    labels = _event_labels(layers)
-    reports = {s.report for e in events for s in e.sources}
-    subtitle = f"{len(events)} event{'s' if len(events) != 1 else ''} from {len(reports)} report{'s' if len(reports) != 1 else ''}"
-    if days:
-        d0, d1 = min(days), max(days)
-        from datetime import date, timedelta
-
-        a, b = date(1970, 1, 1) + timedelta(days=d0), date(1970, 1, 1) + timedelta(days=d1)
-        subtitle += f" \u00b7 {a.isoformat()}" + (f" \u2013 {b.isoformat()}" if d1 > d0 else "")
-    data: dict[str, Any] = {
-        "version": 1,
-        "offline": offline,
-        "title": title if title is not None else "Reported military events",
-        "subtitle": subtitle,
-        "bounds": None if bounds is None else [[_r(bounds[1]), _r(bounds[0])], [_r(bounds[3]), _r(bounds[2])]],
-        "days": [min(days), max(days)] if days else None,
-        "shapes": {k: [[list(map(list, pts)), closed, fill, stroke] for pts, closed, fill, stroke in v]
-                   for k, v in SHAPES.items()},
-        "styles": styles,
-        "detail_fields": list(DETAIL_FIELDS),
-        "layers": out_layers,
-        "labels": labels,
-        "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
-        "attribution": html.escape(basemap.attribution) if basemap else "",
-    }
-    dj = json.dumps(details, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    if len(dj) > details_inline_max:
-        data["details_z"] = base64.b64encode(zlib.compress(dj.encode("utf-8"), 6)).decode("ascii")
-    else:
-        data["details"] = details
-    return data
+    builder = _PayloadBuilder(details_inline_max)
+    builder.add(layers, events)
+    return builder.finish(basemap=basemap, offline=offline, title=title)
 
 
-def _event_labels(layers: Sequence[Layer]) -> list[list[Any]]:
-    counts: Counter[tuple[tuple[float, float], str]] = Counter()
-    areas: set[str] = set()
+def _count_labels(layers: Sequence[Layer], counts: Counter, areas: set[str]) -> None:
+    """Tally where the shown layers' events put their place names (see :func:`_rank_labels`)."""
     for layer in layers:
         if not layer.show:
             continue
@@ -343,6 +429,9 @@ def _event_labels(layers: Sequence[Layer]) -> list[list[Any]]:
                     counts[lp] += 1
                     if st.event.geometry.geom_type in ("Polygon", "MultiPolygon"):
                         areas.add(lp[1])
+
+
+def _rank_labels(counts: Counter, areas: set[str]) -> list[list[Any]]:
     # one label per name (the most used position), the names most events share first
     best: dict[str, tuple[int, tuple[float, float]]] = {}
     for (pos, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
@@ -420,31 +509,56 @@ def layer_swatch(key: str) -> str:
     return symbol_svg(s["symbol-shape"], s["fill"], s["stroke"], 16)
 
 
+class _LegendFlags:
+    """Which conventions the legend explains, tallied over the layers of one chunk after another."""
+
+    def __init__(self) -> None:
+        self.phases: set[int] = set()
+        self.projected = self.circle = self.area = self.disputed = self.unresolved = False
+
+    def add(self, layers: Sequence[Layer]) -> None:
+        for lay in layers:
+            self.unresolved |= lay.key == "unresolved"
+            for st in lay.items:
+                e = st.event
+                if e is None:
+                    continue
+                kinds = {p.kind for p in st.parts}
+                if "arrowhead" in kinds:
+                    self.phases.add(e.phase or 1)
+                    self.projected |= e.status == "projected"
+                self.circle |= "circle" in kinds
+                self.area |= "area" in kinds and st.layer != "region"
+                self.disputed |= e.status == "disputed"
+
+
 def legend_html(layers: Sequence[Layer]) -> str:
     """The legend: one row per layer present, then the line, status and uncertainty conventions in use.
     Built only from geomap's constants (no report text), escaped anyway."""
-    keys = [lay.key for lay in layers]
+    flags = _LegendFlags()
+    flags.add(layers)
+    return _legend(layers, flags)
+
+
+def _legend(layers: Sequence[Layer | _LayerCount], flags: _LegendFlags) -> str:
     rows = ['<h4>Legend</h4>']
     for lay in layers:
         rows.append(f'<div class="gm-row">{layer_swatch(lay.key)}<span>{html.escape(lay.spec.label)}</span></div>')
-    all_items = [st for lay in layers for st in lay.items if st.event is not None]
-    lines = [st for st in all_items if any(p.kind == "arrowhead" for p in st.parts)]
-    if lines:
+    if flags.phases:
         grey = "#555555"
-        phases = sorted({st.event.phase or 1 for st in lines})  # type: ignore[union-attr]
-        for ph in phases:
+        for ph in sorted(flags.phases):
             dash = {1: "", 2: "10 7"}.get(ph, "2 6")
             rows.append(f'<div class="gm-row">{_arrow_svg(grey, dash)}<span>phase {ph}</span></div>')
-        if any(st.event.status == "projected" for st in lines):  # type: ignore[union-attr]
+        if flags.projected:
             rows.append(f'<div class="gm-row">{_arrow_svg(grey, hollow=True)}<span>projected (possible or planned)</span></div>')
             rows.append(f'<div class="gm-row">{_arrow_svg(grey)}<span>reported or confirmed</span></div>')
-    if any(p.kind == "circle" for st in all_items for p in st.parts):
+    if flags.circle:
         rows.append(f'<div class="gm-row">{_area_svg("#555555", 0.08, "3 3", circle=True)}<span>location uncertainty</span></div>')
-    if any(p.kind == "area" for st in all_items for p in st.parts if st.layer != "region"):
+    if flags.area:
         rows.append(f'<div class="gm-row">{_area_svg("#555555", 0.1, "3 3")}<span>area where it happened</span></div>')
-    if any(st.event.status == "disputed" for st in all_items):  # type: ignore[union-attr]
+    if flags.disputed:
         rows.append('<div class="gm-row"><span>faded symbol: disputed</span></div>')
-    if "unresolved" in keys:
+    if flags.unresolved:
         rows.append('<div class="gm-note">Unresolved and low-precision items are hidden; tick the layer to see them.</div>')
     rows.append('<div class="gm-note">Click a symbol for its date, places, claims and sources.</div>')
     return "".join(rows)
@@ -607,10 +721,21 @@ def _render(
     tiles: str,
     details_inline_max: int,
 ) -> folium.Map:
-    evs = sorted(events, key=lambda e: e.id)
-    unres = [u if isinstance(u, Unresolved) else Unresolved.from_dict(u) for u in unresolved]
-    layers = build_layers(evs, unres)
-    bounds = events_bounds(evs)
+    unres = [u for u in (u if isinstance(u, Unresolved) else Unresolved.from_dict(u) for u in unresolved)
+             if u.lat is not None]  # only items with a point are drawn (a corpus has many without)
+    # the events a chunk at a time (a corpus run streams them from disk): the payload keeps what it needs of each
+    # (unresolved items go with the last chunk: their ids, "unr-...", sort after every event id, so each
+    # layer lists its items in the order one pass over all events gives)
+    builder = _PayloadBuilder(details_inline_max)
+    chunks = chunked(in_id_order(events), RENDER_CHUNK)
+    chunk = next(chunks, [])
+    while True:
+        following = next(chunks, None)
+        builder.add(build_layers(chunk, unres if following is None else ()), chunk)
+        if following is None:
+            break
+        chunk = following
+    bounds = builder.bounds
     bm: Basemap | None
     if isinstance(basemap, Basemap):
         bm = basemap
@@ -618,7 +743,8 @@ def _render(
         bm = default_basemap(bounds)
     else:
         bm = None
-    data = payload(layers, evs, basemap=bm, offline=offline, title=title, details_inline_max=details_inline_max)
+    data = builder.finish(basemap=bm, offline=offline, title=title)
+    layers = builder.layers()
     center = [0.0, 0.0] if bounds is None else [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
     m = GeomapMap(location=center, zoom_start=2 if bounds is None else 6, tiles=None if offline else tiles,
                   control_scale=True)
@@ -638,7 +764,7 @@ def _render(
     for layer in layers:
         name = f'<span class="gm-swatch">{layer_swatch(layer.key)}</span>{html.escape(layer.name)}'
         _EventLayer(ctx, layer.key, name, show=layer.show).add_to(m)
-    _Finish(ctx, legend_html(layers)).add_to(m)
+    _Finish(ctx, _legend(layers, builder.legend)).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     _stable_ids(m.get_root())
     return m

@@ -7,12 +7,14 @@ Event per event, merged across reports. Only this module knows the whole chain.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from gazetteer import Kind
@@ -24,7 +26,7 @@ from geomap.mention import Mention
 from geomap.reports import Report
 from geomap.where import Located, Locator, geodesic_m
 
-__all__ = ["extract", "extract_report", "report_events", "title_for"]
+__all__ = ["extract", "extract_corpus", "Corpus", "extract_report", "report_events", "title_for"]
 
 _TYPE_WORDS = {
     "shelling": "Shelling",
@@ -229,14 +231,66 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
     Dask scheduler (``tcp://host:8786`` or ``local``), see :mod:`geomap.parallel`; the result is
     byte-identical whatever runs it. ``store``: an incremental events store (SQLite): only new or changed
     reports are processed and the merge is fed from the store. ``progress``: a
-    :class:`geomap.progress.Progress` that draws the bar and counts the run's summary."""
+    :class:`geomap.progress.Progress` that draws the bar and counts the run's summary. For a corpus too big
+    to hold, :func:`extract_corpus` gives the same events as a stream from disk."""
+    with extract_corpus(paths, default_date=default_date, gz=gz, warn=warn, jobs=jobs, scheduler=scheduler,
+                        store=store, progress=progress) as corpus:
+        if unresolved is not None:
+            unresolved.extend(corpus.unresolved)
+        return list(corpus.events)
+
+
+class Corpus:
+    """What a corpus run yields, on disk (:func:`extract_corpus`): ``events``, the merged events sorted by id
+    (re-iterable, ``len()`` without reading them: :class:`geomap.merge_disk.MergedEvents` without the
+    pipeline's internal properties), and ``unresolved``, the rows for unresolved.csv in its order
+    (a :class:`geomap.spill.RowSpill`). Valid inside the ``with`` block only."""
+
+    def __init__(self, events: Any, unresolved: Any) -> None:
+        self._events = events
+        self.unresolved = unresolved
+
+    @property
+    def events(self) -> _PublicEvents:
+        return _PublicEvents(self._events)
+
+
+class _PublicEvents:
+    def __init__(self, merged: Any) -> None:
+        self._merged = merged
+
+    def __len__(self) -> int:
+        return len(self._merged)
+
+    def __iter__(self) -> Iterator[Event]:
+        return (_public(e) for e in self._merged)
+
+
+@contextlib.contextmanager
+def extract_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
+                   default_date: str | None = None, gz: Any = None, warn: Any = None, jobs: int = 1,
+                   scheduler: str | None = None, store: str | os.PathLike[str] | None = None, progress: Any = None,
+                   workdir: str | os.PathLike[str] | None = None) -> Iterator[Corpus]:
+    """:func:`extract` for corpora of any size: per-report results stream through to a work file on disk
+    (:class:`geomap.merge_disk.DiskMerge`, :class:`geomap.spill.RowSpill`) and the merged events are read
+    back from it, so memory does not grow with the corpus. ``workdir``: where the work files go (default:
+    beside the store when there is one, else the system's temporary folder; they are deleted on leaving
+    the block). Other arguments as for :func:`extract`.
+
+    >>> with extract_corpus(["feed.jsonl.gz"], jobs=2, store="feed.sqlite") as corpus:   # doctest: +SKIP
+    ...     write_geojson(corpus.events, "events.geojson")
+    """
+    from geomap.merge_disk import DiskMerge
     from geomap.parallel import map_reports
     from geomap.reports import read_reports
+    from geomap.spill import RowSpill
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if warn is None and progress is not None:
         warn = progress.warn
+    if workdir is None and store is not None:
+        workdir = Path(store).resolve().parent
     reports = read_reports(list(paths), default_date=default_date, warn=warn)
     if gz is None and jobs == 1 and not scheduler:
         from gazetteer import Gazetteer
@@ -258,30 +312,30 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                 warn(f"{res.report_id}: extraction failed: {res.error.strip().splitlines()[-1]}; skipped")
             yield res
 
-    if store is None:
-        return _merged(run(reports), unresolved)
-    from geomap.store import EventStore
+    with DiskMerge(workdir) as dm, RowSpill(workdir) as rows:
+        if store is None:
+            _spill(run(reports), dm, rows)
+        else:
+            from geomap.store import EventStore
 
-    with EventStore.open(store) as st:
-        for res in run(st.pending(reports), encode=True):  # workers encode what the store keeps
-            st.put(res)
-        if progress is not None:
-            progress.unchanged(st.unchanged)
-        st.remove_missing()
-        return _merged(st.results(), unresolved)
+            with EventStore.open(store) as st:
+                for res in run(st.pending(reports), encode=True):  # workers encode what the store keeps
+                    st.put(res)
+                if progress is not None:
+                    progress.unchanged(st.unchanged)
+                st.remove_missing()
+                _spill(st.results(), dm, rows)
+        yield Corpus(dm.merged(keep=_is_event), rows)
 
 
-def _merged(results: Iterable[Any], unresolved: list[dict] | None) -> list[Event]:
-    """Per-report results (in report order) -> the events merged across reports; failed reports are left out
-    (they were reported when they failed)."""
-    events: list[Event] = []
+def _spill(results: Iterable[Any], dm: Any, rows: Any) -> None:
+    """Per-report results (in report order) -> the merge's work file and the unresolved rows; failed reports
+    are left out (they were reported when they failed)."""
     for res in results:
         if res.error:
             continue
-        events.extend(res.events)
-        if unresolved is not None:
-            unresolved.extend(res.unresolved)
-    return [_public(e) for e in merge_events(events) if _is_event(e)]
+        dm.add_all(res.events)
+        rows.extend(res.unresolved)
 
 
 _INTERNAL = ("date_stated", "place_key", "source_statuses")

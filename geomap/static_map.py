@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from geomap.event import Event
-from geomap.layers import build_layers, events_bounds
+from geomap.layers import LAYER_SPECS, build_layers, chunked, stream_bounds
 
 __all__ = ["draw_png", "fit_extent"]
 
 # Layer symbol -> matplotlib marker (the HTML map draws its own shapes; these are the closest stock markers).
 MARKERS = {"burst": "*", "plane": "^", "bridge": "s", "ship": "v", "unit": "X", "diamond": "D", "triangle": "^",
            "circle": "o", "ring": "o"}
+STYLE_CHUNK = 5000  # events styled at a time
+MAX_LABELS = 60  # place-name labels at most (the most told first; overlapping ones are hidden anyway)
 BASE_STYLE = {
     "countries": {"facecolor": "#f4f1ea", "edgecolor": "#8d8d8d", "linewidth": 0.8},
     "admin1": {"facecolor": "none", "edgecolor": "#c9c4b8", "linewidth": 0.3},
@@ -85,10 +88,93 @@ def fit_extent(bounds: tuple[float, float, float, float] | None, aspect: float) 
     return max(w, -180), max(s, -85), min(e, 180), min(n, 85)
 
 
-def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: Any = None,
+class _Drawing:
+    """The events' parts gathered by style, a chunk of layers at a time, then drawn as one matplotlib collection
+    per style (areas, then lines, arrowheads and symbols on top), with the labels and legend counts tallied."""
+
+    def __init__(self) -> None:
+        self.areas: dict[tuple, list[Any]] = {}
+        self.lines: dict[tuple, list[Any]] = {}
+        self.heads: dict[tuple, list[Any]] = {}
+        self.points: dict[tuple, list[tuple[float, float]]] = {}
+        self.counts: dict[str, int] = {}
+        self.specs: dict[str, Any] = {}
+        self.projected = False
+        # name -> (is an area, -events, anchor): one label per place name, named points and arrow tips first
+        self.labels: dict[str, tuple[bool, int, tuple[float, float]]] = {}
+
+    def add(self, layers: Sequence[Any]) -> None:
+        for layer in layers:
+            spec = layer.spec
+            self.specs[spec.key] = spec
+            self.counts[spec.key] = self.counts.get(spec.key, 0) + len(layer.items)
+            for item in layer.items:
+                for part in item.parts:
+                    st = part.style
+                    color = st.get("stroke") or st.get("marker-color") or spec.color
+                    if part.kind == "area":
+                        key = (st.get("fill", color), float(st.get("fill-opacity", 0.25)), color)
+                        self.areas.setdefault(key, []).extend(_polys(part.geometry))
+                    elif part.kind == "arrowhead":
+                        self.heads.setdefault((st.get("fill", color), color), []).extend(_polys(part.geometry))
+                    elif part.kind == "line":
+                        key = (color, float(st.get("stroke-width", 2.5)), bool(st.get("stroke-dasharray")),
+                               float(st.get("stroke-opacity", 1)))
+                        self.lines.setdefault(key, []).extend(np.asarray(ln.coords)[:, :2] for ln in _lines(part.geometry))
+                    elif part.kind == "point":
+                        key = (MARKERS.get(spec.shape, "o"), st.get("marker-color", spec.color))
+                        self.points.setdefault(key, []).append((part.geometry.x, part.geometry.y))
+                ev = item.event
+                if ev is not None:
+                    self.projected |= ev.status == "projected"
+                if ev is not None and ev.places:
+                    target = [p for p in ev.places if p.role in ("location", "target")] or list(ev.places)
+                    label = target[-1].name or target[-1].text
+                    anchor = ev.geometry.representative_point()
+                    if ev.geometry.geom_type in ("LineString", "MultiLineString"):
+                        anchor = _lines(ev.geometry)[-1].interpolate(1.0, normalized=True)
+                    is_area = ev.geometry.geom_type in ("Polygon", "MultiPolygon")
+                    here = (anchor.x, anchor.y)
+                    if label not in self.labels:
+                        self.labels[label] = (is_area, -1, here)
+                    else:  # the first point or tip named so wins over an area's centre
+                        area, neg_count, pos = self.labels[label]
+                        self.labels[label] = (area and is_area, neg_count - 1, here if area and not is_area else pos)
+
+    def layer_counts(self) -> list[tuple[Any, int]]:
+        return [(spec, self.counts[spec.key]) for spec in LAYER_SPECS if self.counts.get(spec.key)]
+
+    def draw(self, ax: Any) -> None:
+        from matplotlib.collections import LineCollection, PolyCollection
+
+        def rings(polys: list[Any]) -> list[Any]:
+            return [np.asarray(p.exterior.coords)[:, :2] for p in polys]
+
+        for (face, alpha, edge), polys in self.areas.items():
+            ax.add_collection(PolyCollection(rings(polys), facecolors=face, alpha=alpha, edgecolors=edge,
+                                             linewidths=1.0, zorder=4))
+            holes = [np.asarray(h.coords)[:, :2] for p in polys for h in p.interiors]
+            if holes:  # outlined, not filled (as ``_fill`` draws them)
+                ax.add_collection(PolyCollection(holes, facecolors="none", edgecolors=edge, linewidths=1.0, zorder=4))
+        for (color, width, dashed, alpha), segs in self.lines.items():  # caps and joins as ``plot`` draws them
+            ax.add_collection(LineCollection(segs, colors=color, linewidths=width, alpha=alpha, joinstyle="round",
+                                             capstyle="butt" if dashed else "projecting",
+                                             linestyles="--" if dashed else "-", zorder=5))
+        for (face, edge), polys in self.heads.items():
+            ax.add_collection(PolyCollection(rings(polys), facecolors=face, edgecolors=edge, zorder=6))
+        for (marker, color), pts in self.points.items():
+            xy = np.asarray(pts)
+            ax.scatter(xy[:, 0], xy[:, 1], marker=marker, s=11 ** 2, c=color, edgecolors="white", linewidths=1.2,
+                       zorder=7)
+
+
+def draw_png(events: Iterable[Event], path: str | os.PathLike[str], *, basemap: Any = None,
              title: str = "Reported military events", width_in: float = 12.0, height_in: float = 9.0,
              dpi: int = 120) -> None:
-    """Draw ``events`` into the PNG file ``path`` (deterministic: no timestamp in the file's metadata)."""
+    """Draw ``events`` (a list, or a re-iterable stream such as a corpus run's merged events) into the PNG
+    file ``path`` (deterministic: no timestamp in the file's metadata). Events are styled a chunk at a time
+    and drawn as one collection per style, so a corpus of events costs arrays of coordinates, not an
+    artist each."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -99,9 +185,7 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     try:
         country_labels: list[Any] = []
-        # name -> (is an area, -events, anchor): one label per place name, named points and arrow tips first
-        event_labels: dict[str, tuple[bool, int, tuple[float, float]]] = {}
-        w, s, e, n = fit_extent(events_bounds(list(events)), width_in / height_in)
+        w, s, e, n = fit_extent(stream_bounds(events), width_in / height_in)
         ax.set_facecolor(BASE_STYLE["water"]["facecolor"])
         if basemap is not None:
             for group in ("countries", "admin1", "water"):
@@ -116,51 +200,17 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
                 if w < c.x < e and s < c.y < n:
                     country_labels.append(ax.text(c.x, c.y, f.name.upper(), fontsize=9, color="#9a9a9a",
                                                   ha="center", zorder=3))
-        layers = build_layers(events)
-        handles = []
-        for layer in layers:
-            spec = layer.spec
-            for item in layer.items:
-                for part in item.parts:
-                    st = part.style
-                    color = st.get("stroke") or st.get("marker-color") or spec.color
-                    if part.kind == "area":
-                        _fill(ax, part.geometry, facecolor=st.get("fill", color),
-                              alpha=float(st.get("fill-opacity", 0.25)), edgecolor=color, linewidth=1.0, zorder=4)
-                    elif part.kind == "arrowhead":
-                        _fill(ax, part.geometry, facecolor=st.get("fill", color), edgecolor=color, zorder=6)
-                    elif part.kind == "line":
-                        for ln in _lines(part.geometry):
-                            xs, ys = ln.xy
-                            dashed = bool(st.get("stroke-dasharray"))
-                            ax.plot(xs, ys, color=color, linewidth=float(st.get("stroke-width", 2.5)),
-                                    linestyle="--" if dashed else "-", alpha=float(st.get("stroke-opacity", 1)),
-                                    zorder=5)
-                    elif part.kind == "point":
-                        ax.plot(part.geometry.x, part.geometry.y, marker=MARKERS.get(spec.shape, "o"),
-                                markersize=11, color=st.get("marker-color", spec.color),
-                                markeredgecolor="white", markeredgewidth=1.2, zorder=7)
-                ev = item.event
-                if ev is not None and ev.places:
-                    target = [p for p in ev.places if p.role in ("location", "target")] or list(ev.places)
-                    label = target[-1].name or target[-1].text
-                    anchor = ev.geometry.representative_point()
-                    if ev.geometry.geom_type in ("LineString", "MultiLineString"):
-                        anchor = _lines(ev.geometry)[-1].interpolate(1.0, normalized=True)
-                    is_area = ev.geometry.geom_type in ("Polygon", "MultiPolygon")
-                    here = (anchor.x, anchor.y)
-                    if label not in event_labels:
-                        event_labels[label] = (is_area, -1, here)
-                    else:  # the first point or tip named so wins over an area's centre
-                        area, neg_count, pos = event_labels[label]
-                        event_labels[label] = (area and is_area, neg_count - 1,
-                                               here if area and not is_area else pos)
-            handles.append(Line2D([], [], marker=MARKERS.get(spec.shape, "o"), linestyle="-" if spec.key in
-                                  ("axis", "movement") else "none", color=spec.color, markersize=9,
-                                  label=layer.name))
-        if any(it.event is not None and it.event.status == "projected" for lay in layers for it in lay.items):
+        drawing = _Drawing()
+        for chunk in chunked(events, STYLE_CHUNK):
+            drawing.add(build_layers(chunk))
+        drawing.draw(ax)
+        handles = [Line2D([], [], marker=MARKERS.get(spec.shape, "o"), linestyle="-" if spec.key in ("axis", "movement")
+                          else "none", color=spec.color, markersize=9, label=f"{spec.label} ({n})")
+                   for spec, n in drawing.layer_counts()]
+        if drawing.projected:
             handles.append(Patch(facecolor="none", edgecolor="#555", linestyle="--",
                                  label="dashed: phase 2 / projected"))
+        event_labels = drawing.labels
         ax.set_xlim(w, e)
         ax.set_ylim(s, n)
         ax.set_aspect(1 / (math.cos(math.radians((s + n) / 2)) or 1.0))
@@ -170,7 +220,7 @@ def draw_png(events: Sequence[Event], path: str | os.PathLike[str], *, basemap: 
         texts = [ax.annotate(label, pos, xytext=(6, 4), textcoords="offset points", fontsize=8, zorder=8,
                              color="#222", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                                                  "alpha": 0.7})
-                 for label, (_area, _n, pos) in sorted(event_labels.items(), key=lambda kv: (kv[1][:2], kv[0]))]
+                 for label, (_area, _n, pos) in sorted(event_labels.items(), key=lambda kv: (kv[1][:2], kv[0]))[:MAX_LABELS]]
         legend = ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.9,
                            title="Layers") if handles else None
         _declutter(fig, texts + country_labels, legend)

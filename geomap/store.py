@@ -17,7 +17,10 @@ those change, every stored result is stale and is dropped.
 ...     for res in map_reports(store.pending(read_reports(paths)), jobs=2):
 ...         store.put(res)
 ...     store.remove_missing()          # reports gone from the corpus: their events go too
-...     events = merge_events([e for r in store.results() for e in r.events])
+...     with DiskMerge() as dm:          # the merge across reports, on disk (geomap.merge_disk)
+...         for r in store.results():
+...             dm.add_all(r.events)
+...         events = dm.merged()
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ class StoreError(RuntimeError):
 # Modules whose code changes what a report yields; a change to one of them makes stored results stale.
 # (Rendering, exports, the CLI and the execution machinery do not change per-report results.)
 _NOT_EXTRACTION = frozenset({"cli.py", "render.py", "layers.py", "export.py", "basemap.py", "progress.py",
-                             "parallel.py", "store.py", "atomic.py", "__init__.py", "__main__.py"})
+                             "parallel.py", "store.py", "atomic.py", "merge_disk.py", "spill.py", "static_map.py",
+                             "__init__.py", "__main__.py"})
 
 
 def pipeline_fingerprint(gazetteer: Any = None) -> str:

@@ -118,3 +118,41 @@ def test_an_arrow_is_labelled_with_its_target_at_its_tip_and_points_outrank_area
     labels = _data(to_html(render([area, area2, town, ax], basemap=False)))["labels"]
     assert [lb[1] for lb in labels] == ["Kyiv", "Valuyki", "50 km band along the UA-RU border"]
     assert labels[0][0] == [50.45, 30.52]  # at the arrow's tip
+
+
+def test_a_map_built_a_few_events_at_a_time_from_a_stream_shows_the_same(monkeypatch):
+    """A corpus run streams its events from disk and the map styles them a chunk at a time: the same layers
+    and counts, items, popups, labels, legend, dates and bounds as one pass (styles may be numbered in
+    another order), with the popup details deflated as soon as they outgrow the inline limit."""
+    import base64
+    import zlib
+
+    from geomap import render as rmod
+
+    evs = sorted(sample_events(), key=lambda e: e.id)
+    whole = _data(to_html(render(evs, basemap=False, unresolved=sample_unresolved(), details_inline_max=10)))
+
+    class Stream:
+        def __iter__(self):
+            return iter(evs)
+
+    monkeypatch.setattr(rmod, "RENDER_CHUNK", 2)
+    m = render(Stream(), basemap=False, unresolved=sample_unresolved(), details_inline_max=10)
+    parts = _data(to_html(m))
+
+    def details(d):
+        return json.loads(zlib.decompress(base64.b64decode(d["details_z"])))
+
+    def drawn(d):  # each layer's items with their style spelled out and their popup resolved
+        det = details(d)
+        return {lay["key"]: [(it[0], it[1], d["styles"][it[2]], det[it[3]] if it[3] >= 0 else None, it[4:])
+                             for it in lay["items"]] for lay in d["layers"]}
+
+    for key in ("title", "subtitle", "bounds", "days", "labels", "detail_fields"):
+        assert parts[key] == whole[key]
+    assert [(lay["key"], lay["name"], lay["show"]) for lay in parts["layers"]] == \
+        [(lay["key"], lay["name"], lay["show"]) for lay in whole["layers"]]
+    assert drawn(parts) == drawn(whole)
+    assert sorted(map(json.dumps, details(parts))) == sorted(map(json.dumps, details(whole)))
+    legend = re.search(r"\.finish\((.*)\);", to_html(m)).group(1)
+    assert legend == re.search(r"\.finish\((.*)\);", to_html(render(evs, basemap=False, unresolved=sample_unresolved()))).group(1)

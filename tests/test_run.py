@@ -94,3 +94,25 @@ def test_unresolved_rows_quote_exactly_their_span_even_for_long_sentences(gz):
     for row in unresolved:
         assert text[row["start"] : row["end"]] == row["text"]
         assert len(row["text"]) <= 200
+
+
+def test_a_corpus_run_streams_from_disk_the_events_of_the_in_memory_merge(gz, tmp_path):
+    """``extract_corpus`` (what `geomap map` runs): the events of the per-report results merged in memory, the
+    unresolved rows in unresolved.csv's order, both re-readable; its work files go when the block ends."""
+    from geomap.merge import merge_events
+    from geomap.reports import read_reports
+    from geomap.run import _is_event, _public, extract_corpus, report_events
+
+    paths = ["seeds", "tests/reports"]
+    per_report = [report_events(r, gz) for r in read_reports(paths)]
+    want = [_public(e) for e in merge_events([e for evs, _ in per_report for e in evs]) if _is_event(e)]
+    want_rows = sorted((r for _, rows in per_report for r in rows),
+                       key=lambda r: (r["report"], r["start"], r["end"], r["reason"], r["text"]))
+    with extract_corpus(paths, gz=gz, workdir=tmp_path) as corpus:
+        assert any(tmp_path.iterdir())
+        got = list(corpus.events)
+        assert len(corpus.events) == len(got) == len(want) > 30
+        assert [e.__geo_interface__ for e in got] == [e.__geo_interface__ for e in want]
+        assert [e.id for e in corpus.events] == [e.id for e in got]  # read again
+        assert list(corpus.unresolved) == want_rows and len(corpus.unresolved) == len(want_rows)
+    assert list(tmp_path.iterdir()) == []
