@@ -348,6 +348,8 @@ def write_all(
     out.mkdir(parents=True, exist_ok=True)
     if iter(events) is events:  # a one-shot iterator: every file below reads the events again
         events = list(events)
+    if iter(unresolved) is unresolved:  # (the CSV and the map both read the rows)
+        unresolved = list(unresolved)
     bounds = stream_bounds(in_id_order(events))
     # the basemap covers a screen-shaped view around the events (wider than their bbox), for HTML and PNG alike
     bm = default_basemap(fit_extent(bounds, 16 / 9)) if bounds is not None else None
@@ -356,8 +358,6 @@ def write_all(
         write_gpkg(events, out / "events.gpkg"),
         write_csv(events, out / "events.csv"),
         write_unresolved_csv(unresolved, out / "unresolved.csv", presorted=unresolved_presorted),
-    ]
-    paths += [
         write_map(render(events, offline=offline, basemap=bm if offline and bm is not None else False,
                          unresolved=unresolved, title=title), out / "map.html"),
         write_embed("map.html", out / "map_embed.html", title=title or "geomap map"),

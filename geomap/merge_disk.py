@@ -199,6 +199,10 @@ class DiskMerge:
         if len(self._batch) >= 2000:
             self._flush()
 
+    def __len__(self) -> int:
+        """How many events were added."""
+        return self._seq
+
     def add_all(self, events: Iterable[Event]) -> None:
         for e in events:
             self.add(e)

@@ -153,6 +153,12 @@ class Progress:
             if dt > 0:
                 self._bar.set_postfix_str(f"{s.chars / dt / 1e6:.2f} MB/s, {s.events} events", refresh=False)
 
+    def stage(self, line: str) -> None:
+        """What a long run does after the last report (the merge across reports): one line under the bar, when
+        there is a bar (an interactive run), so that minutes without a moving bar are not taken for a hang."""
+        if self._bar is not None:
+            self._print(f"geomap: {line}")
+
     def restart_clock(self) -> None:
         """Count time from now: set-up before the reports flow (building the gazetteer index on a new machine,
         minutes) is not the run's throughput."""

@@ -240,19 +240,15 @@ def extract(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
         return list(corpus.events)
 
 
+@dataclasses.dataclass(frozen=True)
 class Corpus:
     """What a corpus run yields, on disk (:func:`extract_corpus`): ``events``, the merged events sorted by id
     (re-iterable, ``len()`` without reading them: :class:`geomap.merge_disk.MergedEvents` without the
     pipeline's internal properties), and ``unresolved``, the rows for unresolved.csv in its order
     (a :class:`geomap.spill.RowSpill`). Valid inside the ``with`` block only."""
 
-    def __init__(self, events: Any, unresolved: Any) -> None:
-        self._events = events
-        self.unresolved = unresolved
-
-    @property
-    def events(self) -> _PublicEvents:
-        return _PublicEvents(self._events)
+    events: _PublicEvents
+    unresolved: Any
 
 
 class _PublicEvents:
@@ -325,7 +321,9 @@ def extract_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[st
                     progress.unchanged(st.unchanged)
                 st.remove_missing()
                 _spill(st.results(), dm, rows)
-        yield Corpus(dm.merged(keep=_is_event), rows)
+        if progress is not None:
+            progress.stage(f"merging {len(dm):,} events across reports")
+        yield Corpus(_PublicEvents(dm.merged(keep=_is_event)), rows)
 
 
 def _spill(results: Iterable[Any], dm: Any, rows: Any) -> None:

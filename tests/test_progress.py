@@ -73,3 +73,15 @@ def test_count_reports_counts_files_and_json_lines(tmp_path):
     with gzip.open(tmp_path / "d" / "f.jsonl.gz", "wt") as f:
         f.write('{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n')
     assert count_reports([str(tmp_path / "d")]) == 5
+
+
+def test_a_stage_line_shows_under_the_bar_only():
+    """After the last report a long merge follows: an interactive run says so; a logged run stays as it was."""
+    out = io.StringIO()
+    with Progress(enabled=True, file=out) as p:
+        p.stage("merging 2,095,661 events across reports")
+    assert "geomap: merging 2,095,661 events across reports" in out.getvalue()
+    quiet = io.StringIO()
+    with Progress(enabled=False, file=quiet) as p:
+        p.stage("merging 10 events across reports")
+    assert quiet.getvalue() == ""
