@@ -290,9 +290,10 @@ def write_unresolved_csv(rows: Iterable[Mapping[str, Any] | Unresolved], path: s
 
 # ---------------------------------------------------------------------------------------------- HTML
 def write_map(m: Any, path: str | os.PathLike[str]) -> Path:
-    from geomap.render import to_html
+    """map.html, written a piece at a time (a corpus map's items are copied from their files)."""
+    from geomap.render import html_pieces
 
-    atomic_write_text(path, to_html(m))
+    _write_pieces(path, html_pieces(m))
     return Path(path)
 
 

@@ -18,9 +18,11 @@ import base64
 import contextlib
 import gc
 import html
+import io
 import json
 import logging
 import re
+import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -55,7 +57,7 @@ from geomap.layers import (
     simplestyle,
 )
 
-__all__ = ["render", "to_html", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS"]
+__all__ = ["render", "to_html", "html_pieces", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS"]
 
 log = logging.getLogger(__name__)
 
@@ -273,17 +275,47 @@ class _LayerCount(NamedTuple):
         return self.spec.show
 
 
+class _ItemSink:
+    """One layer's items as the JSON text of their array, written as they come: in memory, or in a file of a
+    temporary folder when the map is built from a stream (a corpus run), so that the items never need to be
+    held at once. The page is then written around them (:func:`html_pieces`)."""
+
+    def __init__(self, folder: str | None, name: str) -> None:
+        self._f: Any = io.StringIO() if folder is None else open(Path(folder) / name, "w+", encoding="utf-8", newline="")
+        self.n = 0
+
+    def add(self, item: list[Any]) -> None:
+        self._f.write(("," if self.n else "") + json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        self.n += 1
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[str]:
+        """The array's text, ``[`` to ``]``, in pieces (numbers, codes and commas only: safe in <script>)."""
+        yield "["
+        self._f.seek(0)
+        while piece := self._f.read(size):
+            yield piece
+        self._f.seek(0, io.SEEK_END)
+        yield "]"
+
+    def text(self) -> str:
+        return "".join(self.pieces())
+
+
+_ITEMS_MARK = '"@@geomap-items-{}@@"'  # where a layer's items go in the page (a JSON string cannot hold it unescaped)
+
+
 class _PayloadBuilder:
     """The payload built from the layers of one chunk of events after another, so that a corpus's events
     never need to be held at once: each chunk's items go in as compact lists, its popup details as JSON text
     (deflated as they come once they outgrow ``details_inline_max``), and labels, legend, dates, bounds and
     report counts are tallied. One chunk gives what one pass over every layer gives."""
 
-    def __init__(self, details_inline_max: int) -> None:
+    def __init__(self, details_inline_max: int, folder: str | None = None) -> None:
         self.details_inline_max = details_inline_max
+        self.folder = folder  # where the items go (None: in memory)
         self.styles: list[dict[str, Any]] = []
         self.style_index: dict[tuple[str, Any], int] = {}
-        self.items: dict[str, list[Any]] = {}
+        self.items: dict[str, _ItemSink] = {}
         self.specs: dict[str, LayerSpec] = {}
         self.counts: Counter[str] = Counter()  # events (styled items) per layer
         self.n_details = 0
@@ -316,9 +348,11 @@ class _PayloadBuilder:
     def add(self, layers: Sequence[Layer], events: Sequence[Event]) -> None:
         # the parts in drawing order; their coordinates are then rounded in bulk (one shapely call per kind
         # of geometry), not part by part
-        rows: list[tuple[list[Any], str, Any, int, int, int | None, float]] = []
+        rows: list[tuple[_ItemSink, str, Any, int, int, int | None, float]] = []
         for layer in layers:
-            items = self.items.setdefault(layer.key, [])
+            items = self.items.get(layer.key)
+            if items is None:
+                items = self.items[layer.key] = _ItemSink(self.folder, f"items-{len(self.items)}.json")
             self.specs[layer.key] = layer.spec
             self.counts[layer.key] += len(layer.items)
             label = layer.spec.label
@@ -341,7 +375,7 @@ class _PayloadBuilder:
             item: list[Any] = [code, c, si, di, day]
             if code == "c":
                 item.append(round(radius))
-            items.append(item)
+            items.add(item)
         _count_labels(layers, self.label_counts, self.label_areas)
         self.legend.add(layers)
         self.days.extend(d for d in (day_number(e.date) for e in events) if d is not None)
@@ -354,6 +388,10 @@ class _PayloadBuilder:
     def layers(self) -> list[_LayerCount]:
         """The layers present, in display order."""
         return [_LayerCount(self.specs[k], self.counts[k]) for k in SPECS_ORDER if self.counts[k]]
+
+    def sinks(self) -> list[_ItemSink]:
+        """The item arrays of the layers present, in the order of their marks in the payload."""
+        return [self.items[lay.key] for lay in self.layers()]
 
     def finish(self, *, basemap: Basemap | None = None, offline: bool = True, title: str | None = None) -> dict[str, Any]:
         bounds = self.bounds if self.bounds is not None else self.part_bounds  # only unresolved points, or nothing
@@ -378,8 +416,9 @@ class _PayloadBuilder:
                        for k, v in SHAPES.items()},
             "styles": self.styles,
             "detail_fields": list(DETAIL_FIELDS),
-            "layers": [{"key": lay.key, "name": lay.name, "show": lay.show, "items": self.items[lay.key]}
-                       for lay in self.layers()],
+            # each layer's items: a mark here, the array itself in ``self.items`` (see :func:`_with_items`)
+            "layers": [{"key": lay.key, "name": lay.name, "show": lay.show, "items": _ITEMS_MARK.format(i)[1:-1]}
+                       for i, lay in enumerate(self.layers())],
             "labels": labels,
             "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
             "attribution": html.escape(basemap.attribution) if basemap else "",
@@ -414,7 +453,10 @@ def payload(
     the date range and the basemap."""
     builder = _PayloadBuilder(details_inline_max)
     builder.add(layers, events)
-    return builder.finish(basemap=basemap, offline=offline, title=title)
+    data = builder.finish(basemap=basemap, offline=offline, title=title)
+    for lay, sink in zip(data["layers"], builder.sinks()):
+        lay["items"] = json.loads(sink.text())
+    return data
 
 
 def _count_labels(layers: Sequence[Layer], counts: Counter, areas: set[str]) -> None:
@@ -617,15 +659,22 @@ class _Data(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], items: Sequence[_ItemSink] = (), keep: Any = None) -> None:
         super().__init__()
         self._name = "GeomapData"
-        self.json = _json_for_script(data)
+        self.json = _json_for_script(data)  # with a mark where each layer's items go
+        self.items = list(items)
+        self._keep = keep  # the temporary folder of spilled items: removed when the map goes
+        self.marks_kept = False  # True while :func:`html_pieces` renders: it copies the items in itself
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
         assert isinstance(figure, Figure)
-        figure.html.add_child(_Raw(f'<script type="application/json" id="{self.get_name()}">{self.json}</script>'),
+        text = self.json
+        if not self.marks_kept:  # a whole page (Jupyter, ``get_root().render()``): the items in place
+            for i, sink in enumerate(self.items):
+                text = text.replace(_ITEMS_MARK.format(i), sink.text(), 1)
+        figure.html.add_child(_Raw(f'<script type="application/json" id="{self.get_name()}">{text}</script>'),
                               name=self.get_name())
         super().render(**kwargs)
 
@@ -726,7 +775,8 @@ def _render(
     # the events a chunk at a time (a corpus run streams them from disk): the payload keeps what it needs of each
     # (unresolved items go with the last chunk: their ids, "unr-...", sort after every event id, so each
     # layer lists its items in the order one pass over all events gives)
-    builder = _PayloadBuilder(details_inline_max)
+    spill = None if isinstance(events, (list, tuple)) else tempfile.TemporaryDirectory(prefix="geomap-map-")
+    builder = _PayloadBuilder(details_inline_max, spill.name if spill is not None else None)
     chunks = chunked(in_id_order(events), RENDER_CHUNK)
     chunk = next(chunks, [])
     while True:
@@ -756,7 +806,7 @@ def _render(
             if isinstance(child, _FoliumLayer):
                 child.layer_name = f"{tiles} (online tiles)"
     _Assets().add_to(m)
-    ctx = _Data(data)
+    ctx = _Data(data, builder.sinks(), keep=spill)
     ctx.add_to(m)
     if bm is not None and not bm.is_empty:
         _EventLayer(ctx, "basemap", "Offline basemap (gazetteer)", overlay=False, show=offline,
@@ -772,5 +822,24 @@ def _render(
 
 def to_html(m: folium.Map) -> str:
     """The complete, self-contained HTML document of a map made by :func:`render`."""
-    with _gc_paused():
-        return m.get_root().render()
+    return "".join(html_pieces(m))
+
+
+def html_pieces(m: folium.Map) -> Iterator[str]:
+    """:func:`to_html` in pieces: the page, with each layer's items copied in where its mark is (from a file
+    when the map was built from a stream: the items of a corpus are never one string in memory)."""
+    data = next((c for c in m._children.values() if isinstance(c, _Data)), None)
+    sinks = data.items if data is not None else []
+    if data is not None:
+        data.marks_kept = True
+    try:
+        with _gc_paused():
+            page = m.get_root().render()
+    finally:
+        if data is not None:
+            data.marks_kept = False
+    for i, sink in enumerate(sinks):
+        head, page = page.split(_ITEMS_MARK.format(i), 1)
+        yield head
+        yield from sink.pieces()
+    yield page

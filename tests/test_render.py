@@ -156,3 +156,26 @@ def test_a_map_built_a_few_events_at_a_time_from_a_stream_shows_the_same(monkeyp
     assert sorted(map(json.dumps, details(parts))) == sorted(map(json.dumps, details(whole)))
     legend = re.search(r"\.finish\((.*)\);", to_html(m)).group(1)
     assert legend == re.search(r"\.finish\((.*)\);", to_html(render(evs, basemap=False, unresolved=sample_unresolved()))).group(1)
+
+
+def test_a_streamed_map_writes_its_items_from_files_and_every_way_of_showing_it_agrees(tmp_path):
+    """A map built from a stream keeps each layer's items in a temporary file and the page is written around
+    them: the file written, ``to_html`` and the page Jupyter shows (the root rendered) are the same text,
+    and the same as the map of the same events given as a list."""
+    from geomap.export import write_map
+
+    evs = sorted(sample_events(), key=lambda e: e.id)
+
+    class Stream:
+        def __iter__(self):
+            return iter(evs)
+
+    def streamed():  # a map renders once (folium's layer control adds to itself on each render)
+        return render(Stream(), basemap=False, unresolved=sample_unresolved())
+
+    listed = render(evs, basemap=False, unresolved=sample_unresolved())
+    write_map(streamed(), tmp_path / "map.html")
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "@@geomap-items-" not in page
+    assert page == to_html(streamed()) == streamed().get_root().render() == to_html(listed)
+    assert [len(lay["items"]) for lay in _data(page)["layers"]] == [len(lay["items"]) for lay in _data(to_html(listed))["layers"]]
