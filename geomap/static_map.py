@@ -98,7 +98,6 @@ class _Drawing:
         self.heads: dict[tuple, list[Any]] = {}
         self.points: dict[tuple, list[tuple[float, float]]] = {}
         self.counts: dict[str, int] = {}
-        self.specs: dict[str, Any] = {}
         self.projected = False
         # name -> (is an area, -events, anchor): one label per place name, named points and arrow tips first
         self.labels: dict[str, tuple[bool, int, tuple[float, float]]] = {}
@@ -106,7 +105,6 @@ class _Drawing:
     def add(self, layers: Sequence[Any]) -> None:
         for layer in layers:
             spec = layer.spec
-            self.specs[spec.key] = spec
             self.counts[spec.key] = self.counts.get(spec.key, 0) + len(layer.items)
             for item in layer.items:
                 for part in item.parts:
