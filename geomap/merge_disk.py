@@ -27,13 +27,9 @@ import hashlib
 import math
 import os
 import pickle
-import shutil
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, replace
 from datetime import date
-from pathlib import Path
 from typing import NamedTuple
 
 import shapely
@@ -42,6 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap import merge as _m
 from geomap.event import Event, PlaceRef, Source
+from geomap.spill import ScratchFile
 
 __all__ = ["DiskMerge", "MergedEvents"]
 
@@ -144,46 +141,19 @@ class MergedEvents:
         return f"<MergedEvents: {self._n} events>"
 
 
-class DiskMerge:
+class DiskMerge(ScratchFile):
     """A merge of many events through a private SQLite work file (deleted on :meth:`close`).
 
     ``workdir``: where the work file goes (default: the system's temporary folder); it holds every event
-    (about 0.7 kB each) and the index, so put it where there is room. ``cache_mb``: SQLite's page cache."""
+    and the index (about 1.4 kB per event), so put it where there is room. ``cache_mb``: SQLite's page cache."""
 
     def __init__(self, workdir: str | os.PathLike[str] | None = None, *, cache_mb: int = 64) -> None:
-        if workdir is not None:
-            Path(workdir).mkdir(parents=True, exist_ok=True)
-        self._dir = tempfile.mkdtemp(prefix=".geomap-merge-", dir=workdir)
-        self.path = Path(self._dir) / "merge.sqlite"
-        self._cache_kb = cache_mb * 1024
-        self._con = self._connect()
+        super().__init__(workdir, ".geomap-merge-", cache_mb=cache_mb)
         self._con.executescript(_SCHEMA)
         self._con.execute("BEGIN")
         self._batch: list[tuple] = []
         self._seq = 0
         self._merged: MergedEvents | None = None
-
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, isolation_level=None)
-        con.execute("PRAGMA journal_mode=OFF")  # a private scratch file: nothing to recover after a crash
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute(f"PRAGMA cache_size=-{self._cache_kb}")
-        con.execute("PRAGMA temp_store=FILE")
-        return con
-
-    # -- context
-    def __enter__(self) -> DiskMerge:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Delete the work file (merged events read from it afterwards raise)."""
-        if self._con is not None:
-            self._con.close()
-            self._con = None  # type: ignore[assignment]
-        shutil.rmtree(self._dir, ignore_errors=True)
 
     # -- input
     def add(self, e: Event) -> None:

@@ -1,5 +1,6 @@
-"""Rows of a corpus run too many to hold (unresolved mentions: 600,000 for 100,000 synthetic reports), kept in
-a private SQLite file and read back in unresolved.csv's order: report, offsets, reason, text.
+"""Work files of a corpus run: private SQLite files that hold what is too big to keep in memory (the merge's
+events, :mod:`geomap.merge_disk`; unresolved rows, :class:`RowSpill`: 365,000 for 100,000 synthetic
+reports, read back in unresolved.csv's order: report, offsets, reason, text).
 
 >>> with RowSpill() as rows:                          # doctest: +SKIP
 ...     rows.extend([{"report": "b", "text": "X", "start": 3, "end": 4, "reason": "unresolved"}])
@@ -19,34 +20,44 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RowSpill"]
+__all__ = ["RowSpill", "ScratchFile"]
 
 
-class RowSpill:
-    """Unresolved rows (``{report, text, start, end, reason}``, optionally ``lat``/``lon``) on disk. Iterating
-    gives them sorted as unresolved.csv lists them, as often as asked; the file goes on :meth:`close`."""
+class ScratchFile:
+    """A private SQLite file in a temporary folder of its own (in ``workdir``, else ``$TMPDIR``), deleted with
+    the folder on :meth:`close`: no journal and no fsync, as nothing in it outlives a crash."""
 
-    def __init__(self, workdir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, workdir: str | os.PathLike[str] | None, prefix: str, *, cache_mb: int = 2) -> None:
         if workdir is not None:
             Path(workdir).mkdir(parents=True, exist_ok=True)
-        self._dir = tempfile.mkdtemp(prefix=".geomap-rows-", dir=workdir)
-        self._con: sqlite3.Connection | None = sqlite3.connect(Path(self._dir) / "rows.sqlite", isolation_level=None)
-        self._con.execute("PRAGMA journal_mode=OFF")
-        self._con.execute("PRAGMA synchronous=OFF")
-        self._con.execute("CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
-        self._n = 0
+        self._dir = tempfile.mkdtemp(prefix=prefix, dir=workdir)
+        self.path = Path(self._dir) / "work.sqlite"
+        self._con: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}", "temp_store=FILE"):
+            self._con.execute(f"PRAGMA {pragma}")
 
-    def __enter__(self) -> RowSpill:
+    def __enter__(self):  # (returns the subclass)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
+        """Delete the file (what was read from it stays; reading more raises)."""
         if self._con is not None:
             self._con.close()
             self._con = None
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class RowSpill(ScratchFile):
+    """Unresolved rows (``{report, text, start, end, reason}``, optionally ``lat``/``lon``) on disk. Iterating
+    gives them sorted as unresolved.csv lists them, as often as asked; the file goes on :meth:`close`."""
+
+    def __init__(self, workdir: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(workdir, ".geomap-rows-")
+        self._open().execute("CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
+        self._n = 0
 
     def _open(self) -> sqlite3.Connection:
         if self._con is None:
