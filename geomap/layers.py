@@ -599,7 +599,13 @@ def stream_bounds(events: Iterable[Event], chunk: int = 5000) -> tuple[float, fl
     """:func:`events_bounds` of any iterable of events, read a chunk at a time (a corpus run's stream)."""
     box = None
     for part in chunked(events, chunk):
-        b = events_bounds(part)
-        if b is not None:
-            box = b if box is None else (min(box[0], b[0]), min(box[1], b[1]), max(box[2], b[2]), max(box[3], b[3]))
+        box = union_bounds(box, events_bounds(part))
     return box
+
+
+def union_bounds(a: tuple[float, float, float, float] | None,
+                 b: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    """The (W, S, E, N) box around two boxes, either of which may be None (nothing)."""
+    if a is None or b is None:
+        return a if b is None else tuple(b)  # type: ignore[return-value]
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))

@@ -55,6 +55,7 @@ from geomap.layers import (
     events_bounds,
     in_id_order,
     simplestyle,
+    union_bounds,
 )
 
 __all__ = ["render", "to_html", "html_pieces", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS"]
@@ -369,7 +370,7 @@ class _PayloadBuilder:
                     rows.append((items, KIND_CODES[part.kind], part.geometry, si, di if part.interactive else -1,
                                  day, part.radius_m))
                     if st.event is None:
-                        self.part_bounds = _union(self.part_bounds, part.geometry.bounds)
+                        self.part_bounds = union_bounds(self.part_bounds, part.geometry.bounds)
         coords = _bulk_latlngs([r[1] for r in rows], [r[2] for r in rows])
         for (items, code, _g, si, di, day, radius), c in zip(rows, coords):
             item: list[Any] = [code, c, si, di, day]
@@ -381,7 +382,7 @@ class _PayloadBuilder:
         self.days.extend(d for d in (day_number(e.date) for e in events) if d is not None)
         if self.days:
             self.days = [min(self.days), max(self.days)]
-        self.bounds = _union(self.bounds, events_bounds(list(events)))
+        self.bounds = union_bounds(self.bounds, events_bounds(list(events)))
         self.reports.update(s.report for e in events for s in e.sources)
         self.n_events += len(events)
 
@@ -432,12 +433,6 @@ class _PayloadBuilder:
 
 
 SPECS_ORDER = tuple(spec.key for spec in LAYER_SPECS)
-
-
-def _union(a: tuple[float, float, float, float] | None, b: tuple[float, float, float, float] | None):
-    if a is None or b is None:
-        return a if b is None else tuple(b)
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def payload(
