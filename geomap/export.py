@@ -315,12 +315,13 @@ def write_embed(map_file: str, path: str | os.PathLike[str], *, title: str = "ge
 
 # ---------------------------------------------------------------------------------------------- PNG
 def write_png(events: Iterable[Event], path: str | os.PathLike[str], *, basemap: Any = None,
-              title: str = "Reported military events") -> Path:
-    """map.png: a static map for slides and PDFs (basemap, symbols, labels, legend), via matplotlib."""
+              title: str = "Reported military events", bounds: tuple[float, float, float, float] | None = None) -> Path:
+    """map.png: a static map for slides and PDFs (basemap, symbols, labels, legend), via matplotlib.
+    ``bounds``: the events' (W, S, E, N), when known (saves a pass over a stream)."""
     from geomap.static_map import draw_png
 
     with atomic_path(path) as tmp:
-        draw_png(in_id_order(events), tmp, basemap=basemap, title=title)
+        draw_png(in_id_order(events), tmp, basemap=basemap, title=title, bounds=bounds)
     return Path(path)
 
 
@@ -364,5 +365,6 @@ def write_all(
         write_embed("map.html", out / "map_embed.html", title=title or "geomap map"),
     ]
     if png:
-        paths.append(write_png(events, out / "map.png", basemap=bm, title=title or "Reported military events"))
+        paths.append(write_png(events, out / "map.png", basemap=bm, title=title or "Reported military events",
+                               bounds=bounds))
     return paths

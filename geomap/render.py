@@ -302,7 +302,60 @@ class _ItemSink:
         return "".join(self.pieces())
 
 
+class _DetailSink:
+    """The popup details as the JSON text of their array, written as they come (in memory, or in a file of a
+    temporary folder when the map is built from a stream). Up to ``inline_max`` bytes they go in the payload
+    as JSON; beyond, deflated and base64-encoded (the browser inflates them), and from a file that is done as
+    the page is written, a block at a time (:meth:`pieces`), so a corpus's quotes are never held at once."""
+
+    def __init__(self, folder: str | None, inline_max: int) -> None:
+        self._f: Any = io.StringIO() if folder is None else open(Path(folder) / "details.json", "w+", encoding="utf-8",
+                                                                  newline="")
+        self.in_file = folder is not None
+        self.inline_max = inline_max
+        self.n = 0
+        self.size = 0  # characters of JSON so far
+
+    def add(self, d: Any) -> None:
+        text = ("," if self.n else "[") + json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        self._f.write(text)
+        self.n += 1
+        self.size += len(text)
+
+    @property
+    def inline(self) -> bool:
+        return self.size + 1 <= self.inline_max
+
+    def value(self) -> list[Any]:
+        """The details as a list (while they are small enough to go inline)."""
+        self._f.seek(0)
+        text = self._f.read()
+        self._f.seek(0, io.SEEK_END)
+        return json.loads(text + "]") if self.n else []
+
+    def pieces(self, size: int = 3 << 18) -> Iterator[str]:
+        """The deflated details as a JSON string, quotes included, in pieces (base64: safe in <script>)."""
+        z = zlib.compressobj(6)
+        self._f.seek(0)
+        pending = b""
+        yield '"'
+        while True:
+            text = self._f.read(size)
+            pending += z.compress(text.encode("utf-8")) if text else z.compress(b"]") + z.flush()
+            cut = len(pending) - len(pending) % 3 if text else len(pending)  # whole base64 quanta until the end
+            yield base64.b64encode(pending[:cut]).decode("ascii")
+            pending = pending[cut:]
+            if not text:
+                break
+        yield '"'
+        self._f.seek(0, io.SEEK_END)
+
+    def text(self) -> str:
+        return "".join(self.pieces())
+
+
 _ITEMS_MARK = '"@@geomap-items-{}@@"'  # where a layer's items go in the page (a JSON string cannot hold it unescaped)
+_DETAILS_MARK = '"@@geomap-details@@"'  # where the deflated popup details go, when they come from a file
 
 
 class _PayloadBuilder:
@@ -319,11 +372,7 @@ class _PayloadBuilder:
         self.items: dict[str, _ItemSink] = {}
         self.specs: dict[str, LayerSpec] = {}
         self.counts: Counter[str] = Counter()  # events (styled items) per layer
-        self.n_details = 0
-        self._details: list[str] | None = []  # JSON of each detail while they fit inline
-        self._details_size = 0
-        self._deflate: Any = None
-        self._deflated: list[bytes] = []
+        self.details = _DetailSink(folder, details_inline_max)
         self.label_counts: Counter[tuple[tuple[float, float], str]] = Counter()
         self.label_areas: set[str] = set()
         self.legend = _LegendFlags()
@@ -332,19 +381,6 @@ class _PayloadBuilder:
         self.part_bounds: tuple[float, float, float, float] | None = None
         self.reports: set[str] = set()
         self.n_events = 0
-
-    def _add_detail(self, d: Any) -> None:
-        text = ("," if self.n_details else "[") + json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        self.n_details += 1
-        self._details_size += len(text)
-        if self._details is not None:
-            self._details.append(text)
-            if self._details_size + 1 > self.details_inline_max:  # too big to inline: deflate from now on
-                self._deflate = zlib.compressobj(6)
-                self._deflated = [self._deflate.compress("".join(self._details).encode("utf-8"))]
-                self._details = None
-        else:
-            self._deflated.append(self._deflate.compress(text.encode("utf-8")))
 
     def add(self, layers: Sequence[Layer], events: Sequence[Event]) -> None:
         # the parts in drawing order; their coordinates are then rounded in bulk (one shapely call per kind
@@ -358,8 +394,8 @@ class _PayloadBuilder:
             self.counts[layer.key] += len(layer.items)
             label = layer.spec.label
             for st in layer.items:
-                di = self.n_details
-                self._add_detail(_detail(st, label))
+                di = self.details.n
+                self.details.add(_detail(st, label))
                 day = st.day
                 for part in st.parts:
                     key = (part.kind, part.style)
@@ -394,6 +430,14 @@ class _PayloadBuilder:
         """The item arrays of the layers present, in the order of their marks in the payload."""
         return [self.items[lay.key] for lay in self.layers()]
 
+    def spilled(self) -> list[tuple[str, Any]]:
+        """(mark, sink) of everything in the payload that :func:`html_pieces` copies in from a sink: each
+        layer's items, then the deflated details when they are in a file."""
+        marks = [(_ITEMS_MARK.format(i), sink) for i, sink in enumerate(self.sinks())]
+        if self.details.in_file and not self.details.inline:
+            marks.append((_DETAILS_MARK, self.details))
+        return marks
+
     def finish(self, *, basemap: Basemap | None = None, offline: bool = True, title: str | None = None) -> dict[str, Any]:
         bounds = self.bounds if self.bounds is not None else self.part_bounds  # only unresolved points, or nothing
         labels = _rank_labels(self.label_counts, self.label_areas)
@@ -417,18 +461,19 @@ class _PayloadBuilder:
                        for k, v in SHAPES.items()},
             "styles": self.styles,
             "detail_fields": list(DETAIL_FIELDS),
-            # each layer's items: a mark here, the array itself in ``self.items`` (see :func:`_with_items`)
+            # each layer's items: a mark here, the array itself in ``self.items`` (see :func:`html_pieces`)
             "layers": [{"key": lay.key, "name": lay.name, "show": lay.show, "items": _ITEMS_MARK.format(i)[1:-1]}
                        for i, lay in enumerate(self.layers())],
             "labels": labels,
             "basemap": _basemap_payload(basemap, {lb[1].casefold() for lb in labels}) if basemap else None,
             "attribution": html.escape(basemap.attribution) if basemap else "",
         }
-        if self._details is not None:
-            data["details"] = json.loads("".join(self._details) + "]") if self.n_details else []
+        if self.details.inline:
+            data["details"] = self.details.value()
+        elif self.details.in_file:  # a mark here, the text itself from the file (see :func:`html_pieces`)
+            data["details_z"] = _DETAILS_MARK[1:-1]
         else:
-            z = b"".join(self._deflated) + self._deflate.compress(b"]") + self._deflate.flush()
-            data["details_z"] = base64.b64encode(z).decode("ascii")
+            data["details_z"] = self.details.text()[1:-1]
         return data
 
 
@@ -654,11 +699,11 @@ class _Data(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any], items: Sequence[_ItemSink] = (), keep: Any = None) -> None:
+    def __init__(self, data: dict[str, Any], spilled: Sequence[tuple[str, Any]] = (), keep: Any = None) -> None:
         super().__init__()
         self._name = "GeomapData"
-        self.json = _json_for_script(data)  # with a mark where each layer's items go
-        self.items = list(items)
+        self.json = _json_for_script(data)  # with a mark where each layer's items (and spilled details) go
+        self.spilled = list(spilled)  # (mark, sink): the sink's pieces replace the mark
         self._keep = keep  # the temporary folder of spilled items: removed when the map goes
         self.marks_kept = False  # True while :func:`html_pieces` renders: it copies the items in itself
 
@@ -667,8 +712,8 @@ class _Data(MacroElement):
         assert isinstance(figure, Figure)
         text = self.json
         if not self.marks_kept:  # a whole page (Jupyter, ``get_root().render()``): the items in place
-            for i, sink in enumerate(self.items):
-                text = text.replace(_ITEMS_MARK.format(i), sink.text(), 1)
+            for mark, sink in self.spilled:
+                text = text.replace(mark, sink.text(), 1)
         figure.html.add_child(_Raw(f'<script type="application/json" id="{self.get_name()}">{text}</script>'),
                               name=self.get_name())
         super().render(**kwargs)
@@ -801,7 +846,7 @@ def _render(
             if isinstance(child, _FoliumLayer):
                 child.layer_name = f"{tiles} (online tiles)"
     _Assets().add_to(m)
-    ctx = _Data(data, builder.sinks(), keep=spill)
+    ctx = _Data(data, builder.spilled(), keep=spill)
     ctx.add_to(m)
     if bm is not None and not bm.is_empty:
         _EventLayer(ctx, "basemap", "Offline basemap (gazetteer)", overlay=False, show=offline,
@@ -821,10 +866,11 @@ def to_html(m: folium.Map) -> str:
 
 
 def html_pieces(m: folium.Map) -> Iterator[str]:
-    """:func:`to_html` in pieces: the page, with each layer's items copied in where its mark is (from a file
-    when the map was built from a stream: the items of a corpus are never one string in memory)."""
+    """:func:`to_html` in pieces: the page, with each layer's items (and the deflated popup details) copied in
+    where their marks are, from files when the map was built from a stream: a corpus's items and quotes are
+    never one string in memory."""
     data = next((c for c in m._children.values() if isinstance(c, _Data)), None)
-    sinks = data.items if data is not None else []
+    spilled = data.spilled if data is not None else []
     if data is not None:
         data.marks_kept = True
     try:
@@ -833,8 +879,8 @@ def html_pieces(m: folium.Map) -> Iterator[str]:
     finally:
         if data is not None:
             data.marks_kept = False
-    for i, sink in enumerate(sinks):
-        head, page = page.split(_ITEMS_MARK.format(i), 1)
+    for mark, sink in spilled:
+        head, page = page.split(mark, 1)
         yield head
         yield from sink.pieces()
     yield page

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from shapely.geometry import LineString, Point
 
 from geomap.layers import build_layers
-from geomap.render import DETAIL_FIELDS, payload, render, to_html
+from geomap.render import DETAIL_FIELDS, DETAILS_INLINE_MAX, payload, render, to_html
 from tests.factories import XSS_IMG, XSS_SCRIPT, fake_basemap, make_event, ref, sample_events, sample_unresolved, src
 
 
@@ -158,10 +159,15 @@ def test_a_map_built_a_few_events_at_a_time_from_a_stream_shows_the_same(monkeyp
     assert legend == re.search(r"\.finish\((.*)\);", to_html(render(evs, basemap=False, unresolved=sample_unresolved()))).group(1)
 
 
-def test_a_streamed_map_writes_its_items_from_files_and_every_way_of_showing_it_agrees(tmp_path):
-    """A map built from a stream keeps each layer's items in a temporary file and the page is written around
-    them: the file written, ``to_html`` and the page Jupyter shows (the root rendered) are the same text,
-    and the same as the map of the same events given as a list."""
+@pytest.mark.parametrize("inline_max", [DETAILS_INLINE_MAX, 10])
+def test_a_streamed_map_writes_its_items_from_files_and_every_way_of_showing_it_agrees(tmp_path, inline_max):
+    """A map built from a stream keeps each layer's items (and its popup details, once they are too big to
+    inline) in temporary files and the page is written around them: the file written, ``to_html`` and the
+    page Jupyter shows (the root rendered) are the same text, and the same as the map of the same events
+    given as a list."""
+    import base64
+    import zlib
+
     from geomap.export import write_map
 
     evs = sorted(sample_events(), key=lambda e: e.id)
@@ -171,11 +177,18 @@ def test_a_streamed_map_writes_its_items_from_files_and_every_way_of_showing_it_
             return iter(evs)
 
     def streamed():  # a map renders once (folium's layer control adds to itself on each render)
-        return render(Stream(), basemap=False, unresolved=sample_unresolved())
+        return render(Stream(), basemap=False, unresolved=sample_unresolved(), details_inline_max=inline_max)
 
-    listed = render(evs, basemap=False, unresolved=sample_unresolved())
+    listed = render(evs, basemap=False, unresolved=sample_unresolved(), details_inline_max=inline_max)
     write_map(streamed(), tmp_path / "map.html")
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert "@@geomap-items-" not in page
+    assert "@@geomap-" not in page
     assert page == to_html(streamed()) == streamed().get_root().render() == to_html(listed)
-    assert [len(lay["items"]) for lay in _data(page)["layers"]] == [len(lay["items"]) for lay in _data(to_html(listed))["layers"]]
+    data = _data(page)
+    assert [len(lay["items"]) for lay in data["layers"]] == [len(lay["items"]) for lay in _data(to_html(listed))["layers"]]
+    inline = _data(to_html(render(evs, basemap=False, unresolved=sample_unresolved())))["details"]
+    if inline_max == 10:
+        assert "details" not in data
+        assert json.loads(zlib.decompress(base64.b64decode(data["details_z"]))) == inline
+    else:
+        assert data["details"] == inline

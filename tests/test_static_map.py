@@ -65,3 +65,21 @@ def test_an_axis_is_labelled_once_at_its_target(tmp_path, monkeypatch):
     draw_png([*axes, town], tmp_path / "m.png")
     assert sorted(seen["labels"]) == ["Kyiv", "Stanytsia Luhanska"]
     assert seen["xy"][seen["labels"].index("Kyiv")] == pytest.approx((30.52, 50.45))
+
+
+def test_a_stream_drawn_a_chunk_at_a_time_from_disk_gives_the_same_png(tmp_path, monkeypatch):
+    """A corpus's events are styled a chunk at a time into temporary files and drawn from them a chunk at a
+    time: the picture is the one drawn from the whole list at once."""
+    import geomap.static_map as sm
+
+    evs = sorted(sample_events(), key=lambda e: e.id)
+
+    class Stream:
+        def __iter__(self):
+            return iter(evs)
+
+    draw_png(evs, tmp_path / "list.png")
+    monkeypatch.setattr(sm, "STYLE_CHUNK", 2)
+    monkeypatch.setattr(sm, "SPOOL_MAX", 1)  # every style's vertices go to a file at once
+    draw_png(Stream(), tmp_path / "stream.png")
+    assert (tmp_path / "stream.png").read_bytes() == (tmp_path / "list.png").read_bytes()
