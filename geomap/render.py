@@ -58,7 +58,8 @@ from geomap.layers import (
     union_bounds,
 )
 
-__all__ = ["render", "to_html", "html_pieces", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS"]
+__all__ = ["render", "to_html", "html_pieces", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS",
+           "POPUP_SOURCES_MAX"]
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,10 @@ def _leaflet_style(kind: str, s: Mapping[str, Any]) -> dict[str, Any]:
 # The fields of an event's popup details, in the order the payload lists them (the browser zips them back
 # into an object when a popup opens: no per-event key names in the file).
 DETAIL_FIELDS = ("id", "kind", "layer", "title", "date", "date_precision", "date_inferred", "places",
-                 "precision", "status", "claimed_by", "phase", "units", "flags", "sources", "n_reports")
+                 "precision", "status", "claimed_by", "phase", "units", "flags", "sources", "n_reports", "n_sources")
+# Quotes shown in one popup at most (the first, by report): an event a corpus tells thousands of times keeps a
+# popup that opens at once and a page that stays small; events.geojson lists every source.
+POPUP_SOURCES_MAX = 20
 
 
 def _detail(st: Styled, layer_label: str) -> list[Any] | dict[str, Any]:
@@ -229,8 +233,9 @@ def _detail(st: Styled, layer_label: str) -> list[Any] | dict[str, Any]:
         e.phase,
         list(e.units),
         list(e.flags),
-        [[s.report, s.quote, s.url, s.outlet, s.published, s.start, s.end] for s in sources],
+        [[s.report, s.quote, s.url, s.outlet, s.published, s.start, s.end] for s in sources[:POPUP_SOURCES_MAX]],
         len({s.report for s in sources}),
+        len(sources),
     ]
 
 

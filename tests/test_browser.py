@@ -75,28 +75,52 @@ def test_every_layer_is_in_the_control_and_toggles(page):
     assert [b.is_selected() for b in boxes] == states
 
 
-def test_click_on_a_shelling_site_opens_its_popup_with_the_quote(page):
+def _click_popup(drv, lon: float, lat: float) -> str:
+    """Click the map at (lon, lat), as a user would, and return the text of the popup that opens."""
     from selenium.webdriver.common.action_chains import ActionChains
 
-    drv, _ = page
-    ev = next(e for e in sample_events() if e.event_type == "shelling" and e.geometry.geom_type == "Point"
-              and XSS_IMG in e.sources[0].quote)
     mapvar = drv.execute_script(FIND_MAP)
     assert mapvar
-    drv.execute_script(f"window['{mapvar}'].setView([{ev.geometry.y}, {ev.geometry.x}], 9, {{animate: false}})")
+    drv.execute_script(f"window['{mapvar}'].setView([{lat}, {lon}], 9, {{animate: false}})")
     time.sleep(0.8)
-    x, y = drv.execute_script(
-        f"var p = window['{mapvar}'].latLngToContainerPoint([{ev.geometry.y}, {ev.geometry.x}]); return [p.x, p.y]")
+    x, y = drv.execute_script(f"var p = window['{mapvar}'].latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]")
     container = drv.find_element("css selector", ".leaflet-container")
     w, h = container.size["width"], container.size["height"]
     ActionChains(drv).move_to_element_with_offset(container, int(x - w / 2), int(y - h / 2)).click().perform()
     time.sleep(0.5)
     popup = drv.find_elements("css selector", ".leaflet-popup-content")
     assert popup, "no popup opened"
-    text = popup[0].text
+    return popup[0].text
+
+
+def test_click_on_a_shelling_site_opens_its_popup_with_the_quote(page):
+    drv, _ = page
+    ev = next(e for e in sample_events() if e.event_type == "shelling" and e.geometry.geom_type == "Point"
+              and XSS_IMG in e.sources[0].quote)
+    text = _click_popup(drv, ev.geometry.x, ev.geometry.y)
     assert ev.sources[0].quote[:40] in text.replace("\n", " ")
     assert XSS_IMG in text  # the hostile markup in the quote is shown as text
     assert not drv.find_elements("css selector", ".leaflet-popup-content img, .leaflet-popup-content a[href^=javascript]")
+
+
+def test_an_event_told_by_many_reports_quotes_the_first_few_and_says_how_many_more(tmp_path):
+    from geomap.render import POPUP_SOURCES_MAX
+    from tests.factories import make_event, src
+
+    told = make_event("shelling", "told", title="Shelling of Kharkiv",
+                      sources=tuple(src(f"wire-{i:03d}.txt", f"Quote number {i} about Kharkiv.") for i in range(45)))
+    write_all([told], tmp_path, png=False)
+    drv = _driver(tmp_path)
+    try:
+        drv.get((tmp_path / "map.html").as_uri())
+        time.sleep(1.0)
+        text = _click_popup(drv, told.geometry.x, told.geometry.y)
+    finally:
+        drv.quit()
+    assert "Quote number 0 about" in text and f"Quote number {POPUP_SOURCES_MAX - 1} about" in text
+    assert f"Quote number {POPUP_SOURCES_MAX} about" not in text
+    assert f"and {45 - POPUP_SOURCES_MAX} more quotes: events.geojson lists all 45." in text.replace("\n", " ")
+    assert "45 reports" in text
 
 
 def test_hostile_report_text_stays_text(page):

@@ -192,3 +192,14 @@ def test_a_streamed_map_writes_its_items_from_files_and_every_way_of_showing_it_
         assert json.loads(zlib.decompress(base64.b64decode(data["details_z"]))) == inline
     else:
         assert data["details"] == inline
+
+
+def test_a_popup_quotes_the_first_sources_and_counts_them_all():
+    from geomap.render import POPUP_SOURCES_MAX
+
+    many = make_event("shelling", "many", sources=tuple(src(f"r{i:03d}.txt", f"quote {i}") for i in range(POPUP_SOURCES_MAX + 7)))
+    data = _data(to_html(render([many], basemap=False)))
+    fields = data["detail_fields"]
+    d = dict(zip(fields, data["details"][0]))
+    assert [s[1] for s in d["sources"]] == [f"quote {i}" for i in range(POPUP_SOURCES_MAX)]
+    assert d["n_sources"] == POPUP_SOURCES_MAX + 7 and d["n_reports"] == POPUP_SOURCES_MAX + 7

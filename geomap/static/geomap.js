@@ -411,6 +411,10 @@
     row(t, "Reports", d.n_reports + (d.n_reports === 1 ? " report" : " reports"));
     root.appendChild(t);
     root.appendChild(sourcesNode(d.sources));
+    if (d.n_sources > d.sources.length) {  // a much-told event: the popup quotes the first few
+      root.appendChild(el("div", "gm-more", "\u2026 and " + (d.n_sources - d.sources.length).toLocaleString("en") +
+        " more quotes: events.geojson lists all " + d.n_sources.toLocaleString("en") + "."));
+    }
     root.appendChild(el("div", "gm-id", d.id));
     return root;
   }
