@@ -57,6 +57,7 @@ from geomap.layers import (
     simplestyle,
     union_bounds,
 )
+from geomap.spill import DistinctCount
 
 __all__ = ["render", "to_html", "html_pieces", "payload", "legend_html", "symbol_svg", "DETAILS_INLINE_MAX", "DETAIL_FIELDS",
            "POPUP_SOURCES_MAX"]
@@ -384,7 +385,7 @@ class _PayloadBuilder:
         self.days: list[int] = []
         self.bounds: tuple[float, float, float, float] | None = None
         self.part_bounds: tuple[float, float, float, float] | None = None
-        self.reports: set[str] = set()
+        self.reports = DistinctCount(folder)  # the reports the events come from (a corpus's: on disk)
         self.n_events = 0
 
     def add(self, layers: Sequence[Layer], events: Sequence[Event]) -> None:
@@ -447,6 +448,7 @@ class _PayloadBuilder:
         bounds = self.bounds if self.bounds is not None else self.part_bounds  # only unresolved points, or nothing
         labels = _rank_labels(self.label_counts, self.label_areas)
         n, nr = self.n_events, len(self.reports)
+        self.reports.close()
         subtitle = f"{n} event{'s' if n != 1 else ''} from {nr} report{'s' if nr != 1 else ''}"
         days = self.days
         if days:

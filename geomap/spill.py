@@ -1,6 +1,7 @@
 """Work files of a corpus run: private SQLite files that hold what is too big to keep in memory (the merge's
 events, :mod:`geomap.merge_disk`; unresolved rows, :class:`RowSpill`: 365,000 for 100,000 synthetic
-reports, read back in unresolved.csv's order: report, offsets, reason, text).
+reports, read back in unresolved.csv's order: report, offsets, reason, text; the distinct reports a map
+counts, :class:`DistinctCount`).
 
 >>> with RowSpill() as rows:                          # doctest: +SKIP
 ...     rows.extend([{"report": "b", "text": "X", "start": 3, "end": 4, "reason": "unresolved"}])
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RowSpill", "ScratchFile"]
+__all__ = ["DistinctCount", "RowSpill", "ScratchFile"]
 
 
 class ScratchFile:
@@ -35,6 +36,12 @@ class ScratchFile:
         self._con: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}", "temp_store=FILE"):
             self._con.execute(f"PRAGMA {pragma}")
+
+    def connection(self) -> sqlite3.Connection:
+        """The work file's connection (autocommit); raises once the file is closed."""
+        if self._con is None:
+            raise ValueError("the work file is closed")
+        return self._con
 
     def __enter__(self):  # (returns the subclass)
         return self
@@ -56,23 +63,51 @@ class RowSpill(ScratchFile):
 
     def __init__(self, workdir: str | os.PathLike[str] | None = None) -> None:
         super().__init__(workdir, ".geomap-rows-")
-        self._open().execute("CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
+        self.connection().execute("CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
         self._n = 0
-
-    def _open(self) -> sqlite3.Connection:
-        if self._con is None:
-            raise ValueError("the spill is closed")
-        return self._con
 
     def extend(self, rows: Iterable[Mapping[str, Any]]) -> None:
         batch = [(str(r["report"]), int(r["start"]), int(r["end"]), str(r["reason"]), str(r["text"]),
                   json.dumps(dict(r), ensure_ascii=False)) for r in rows]
-        self._open().executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)", batch)
+        self.connection().executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)", batch)
         self._n += len(batch)
 
     def __len__(self) -> int:
         return self._n
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for (row,) in self._open().execute("SELECT row FROM rows ORDER BY report, start, end_, reason, text"):
+        for (row,) in self.connection().execute("SELECT row FROM rows ORDER BY report, start, end_, reason, text"):
             yield json.loads(row)
+
+
+class DistinctCount:
+    """How many distinct strings were added (the reports a map's events come from): a set while there are up
+    to ``limit``, then a table in a scratch file (in ``workdir``), so that a corpus of millions of reports is
+    counted exactly without holding their names."""
+
+    def __init__(self, workdir: str | os.PathLike[str] | None = None, *, limit: int = 100_000) -> None:
+        self._workdir = workdir
+        self._limit = limit
+        self._set: set[str] | None = set()
+        self._file: ScratchFile | None = None
+
+    def update(self, keys: Iterable[str]) -> None:
+        if self._set is not None:
+            self._set.update(keys)
+            if len(self._set) <= self._limit:
+                return
+            keys, self._set = sorted(self._set), None
+            self._file = ScratchFile(self._workdir, ".geomap-distinct-")
+            self._file.connection().execute("CREATE TABLE k (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        assert self._file is not None
+        self._file.connection().executemany("INSERT OR IGNORE INTO k VALUES (?)", ((k,) for k in keys))
+
+    def __len__(self) -> int:
+        if self._set is not None:
+            return len(self._set)
+        assert self._file is not None
+        return int(self._file.connection().execute("SELECT count(*) FROM k").fetchone()[0])
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()

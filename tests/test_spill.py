@@ -24,3 +24,18 @@ def test_rows_come_back_sorted_like_the_csv(tmp_path):
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ValueError, match="closed"):
         list(spill)
+
+
+def test_distinct_count_is_exact_past_its_memory_limit(tmp_path):
+    from geomap.spill import DistinctCount
+
+    small, big = DistinctCount(tmp_path, limit=5), DistinctCount(tmp_path, limit=5)
+    keys = [f"r{i % 13}" for i in range(40)]
+    for i in range(0, 40, 3):
+        small.update(keys[i:i + 3][:1])
+        big.update(keys[i:i + 3])
+    assert len(small) == len(set(keys[::3])) and len(big) == 13
+    assert any(tmp_path.iterdir())  # past the limit the keys went to a work file...
+    big.close()
+    small.close()
+    assert list(tmp_path.iterdir()) == []  # ...deleted on close
