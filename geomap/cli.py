@@ -1,14 +1,17 @@
 """The `geomap` command line. Thin: it parses arguments and calls the library; only this module knows argv.
 
 Exit codes: 0 everything processed; 1 some inputs were skipped or repaired (one warning line each, outputs
-still written); 2 usage error, or nothing could be processed (nothing written); 130 interrupted (outputs
-already written are intact). ``geomap --debug COMMAND ...`` shows tracebacks instead of one-line errors.
+still written); 2 usage error, or nothing could be processed (nothing written); 130 interrupted (Ctrl-C) and
+143 terminated (SIGTERM, as a job scheduler stops a job): outputs already written are intact and the run's
+work files are deleted. ``geomap --debug COMMAND ...`` shows tracebacks instead of one-line errors.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,19 +62,35 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that it unwinds as from Ctrl-C: work files deleted, no half file."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         handler = {"lookup": _lookup, "map": _map, "extract": _extract, "places": _places}[args.command]
         return handler(args)
     except KeyboardInterrupt:
         print("geomap: interrupted; outputs already written are intact", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("geomap: terminated; outputs already written are intact", file=sys.stderr)
+        return 143
     except Exception as exc:  # the user gets one line, not a traceback, unless --debug
         if args.debug:
             raise
         print(f"geomap: error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return 2
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _lookup(args: argparse.Namespace) -> int:

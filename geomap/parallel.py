@@ -297,6 +297,9 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
             raise RuntimeError("a worker process died (killed, out of memory, or a calling script without an "
                                "`if __name__ == '__main__':` guard); results already stored are kept, re-run "
                                "to continue") from exc
+        except BaseException:  # interrupted or stopped: drop the queued chunks, wait only for the running ones
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _map_dask(reports: Iterable[Report], scheduler: str, chunk: int, window: int | None, work: Work | None,

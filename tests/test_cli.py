@@ -66,3 +66,38 @@ def test_jobs_give_byte_identical_output(corpus, tmp_path):
     assert main(["extract", str(corpus), "-o", str(a), "--date", "2022-02-17"]) == 0
     assert main(["extract", str(corpus), "-o", str(b), "--date", "2022-02-17", "--jobs", "2"]) == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_stops_a_run_with_exit_143_and_leaves_no_work_files(tmp_path, jobs):
+    """A scheduler stops a long job with SIGTERM: the run unwinds as from Ctrl-C, deletes its work files
+    and writes no half file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for i in range(300):
+        (reports / f"r{i:03d}.txt").write_text(REPORT.replace("Thursday", f"Thursday ({i})"), encoding="utf-8")
+    work, out = tmp_path / "work", tmp_path / "out"
+    work.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from geomap.cli import main; sys.exit(main())",
+                             "map", str(reports), "--out", str(out), "--no-png", "--date", "2022-02-17", "--jobs", jobs],
+                            env={**os.environ, "TMPDIR": str(work)}, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and not any(p.name.startswith(".geomap-merge-") for p in work.iterdir()):
+            time.sleep(0.05)
+        assert any(p.name.startswith(".geomap-merge-") for p in work.iterdir()), "the run made no work file"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert "geomap: terminated; outputs already written are intact" in err
+    assert "Traceback" not in err
+    assert not [p.name for p in work.iterdir()]  # work files deleted
+    assert not out.exists() or not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
