@@ -161,8 +161,9 @@ def process_report(report: Report, gz: Any, work: Work | None = None) -> ReportR
             msg = " ".join(str(exc).split())[:200]
             return ReportResult(report.id, h, error=f"extraction failed: {type(exc).__name__}: {msg}{at}",
                                 chars=len(report.text))
+    # (a ResourceWarning is the garbage collector finding something else's unclosed file: not this report's)
     notes = tuple(sorted({f"{report.id}: {w.category.__name__}: {w.message}" for w in caught
-                          if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))}))
+                          if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning))}))
     return ReportResult(report.id, h, tuple(events), tuple(unresolved), notes, chars=len(report.text))
 
 

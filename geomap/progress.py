@@ -143,6 +143,9 @@ class Progress:
         s.events += res.n_events
         s.unresolved += len(res.unresolved)
         s.warnings += len(res.warnings)
+        if not self.quiet_warnings:
+            for note in res.warnings:  # what the extraction warned about this report
+                self._print(f"geomap: warning: {note}")
         if res.error is not None:
             s.failed += 1
             s.skipped["extraction failed"] += 1

@@ -19,10 +19,13 @@ import contextlib
 import gc
 import html
 import io
+import itertools
 import json
 import logging
 import re
+import shutil
 import tempfile
+import weakref
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -282,26 +285,55 @@ class _LayerCount(NamedTuple):
         return self.spec.show
 
 
-class _ItemSink:
-    """One layer's items as the JSON text of their array, written as they come: in memory, or in a file of a
-    temporary folder when the map is built from a stream (a corpus run), so that the items never need to be
-    held at once. The page is then written around them (:func:`html_pieces`)."""
+class _Text:
+    """Text written as it comes, then read back in pieces as often as asked: in memory, or in a file of a
+    temporary folder when the map is built from a stream (a corpus run). The file is open for writing only
+    while the map is built (:meth:`done`), and for reading only while it is read."""
 
     def __init__(self, folder: str | None, name: str) -> None:
-        self._f: Any = io.StringIO() if folder is None else open(Path(folder) / name, "w+", encoding="utf-8", newline="")
+        self.path = None if folder is None else Path(folder) / name
+        self._f: Any = io.StringIO() if self.path is None else open(self.path, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self._f.write(text)
+
+    def done(self) -> None:
+        if self.path is not None:
+            self._f.close()
+
+    def pieces(self, size: int) -> Iterator[str]:
+        if self.path is None:
+            self._f.seek(0)
+            while piece := self._f.read(size):
+                yield piece
+            self._f.seek(0, io.SEEK_END)
+            return
+        self.done()
+        with open(self.path, encoding="utf-8", newline="") as f:
+            while piece := f.read(size):
+                yield piece
+
+
+class _ItemSink:
+    """One layer's items as the JSON text of their array, written as they come (:class:`_Text`: in a file when
+    the map is built from a stream), so that the items never need to be held at once. The page is then
+    written around them (:func:`html_pieces`)."""
+
+    def __init__(self, folder: str | None, name: str) -> None:
+        self._text = _Text(folder, name)
         self.n = 0
 
     def add(self, item: list[Any]) -> None:
-        self._f.write(("," if self.n else "") + json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        self._text.write(("," if self.n else "") + json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
         self.n += 1
+
+    def done(self) -> None:
+        self._text.done()
 
     def pieces(self, size: int = 1 << 20) -> Iterator[str]:
         """The array's text, ``[`` to ``]``, in pieces (numbers, codes and commas only: safe in <script>)."""
         yield "["
-        self._f.seek(0)
-        while piece := self._f.read(size):
-            yield piece
-        self._f.seek(0, io.SEEK_END)
+        yield from self._text.pieces(size)
         yield "]"
 
     def text(self) -> str:
@@ -309,14 +341,13 @@ class _ItemSink:
 
 
 class _DetailSink:
-    """The popup details as the JSON text of their array, written as they come (in memory, or in a file of a
-    temporary folder when the map is built from a stream). Up to ``inline_max`` bytes they go in the payload
-    as JSON; beyond, deflated and base64-encoded (the browser inflates them), and from a file that is done as
-    the page is written, a block at a time (:meth:`pieces`), so a corpus's quotes are never held at once."""
+    """The popup details as the JSON text of their array, written as they come (:class:`_Text`: in a file when
+    the map is built from a stream). Up to ``inline_max`` bytes they go in the payload as JSON; beyond,
+    deflated and base64-encoded (the browser inflates them), and from a file that is done as the page is
+    written, a block at a time (:meth:`pieces`), so a corpus's quotes are never held at once."""
 
     def __init__(self, folder: str | None, inline_max: int) -> None:
-        self._f: Any = io.StringIO() if folder is None else open(Path(folder) / "details.json", "w+", encoding="utf-8",
-                                                                  newline="")
+        self._text = _Text(folder, "details.json")
         self.in_file = folder is not None
         self.inline_max = inline_max
         self.n = 0
@@ -324,9 +355,12 @@ class _DetailSink:
 
     def add(self, d: Any) -> None:
         text = ("," if self.n else "[") + json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        self._f.write(text)
+        self._text.write(text)
         self.n += 1
         self.size += len(text)
+
+    def done(self) -> None:
+        self._text.done()
 
     @property
     def inline(self) -> bool:
@@ -334,27 +368,19 @@ class _DetailSink:
 
     def value(self) -> list[Any]:
         """The details as a list (while they are small enough to go inline)."""
-        self._f.seek(0)
-        text = self._f.read()
-        self._f.seek(0, io.SEEK_END)
-        return json.loads(text + "]") if self.n else []
+        return json.loads("".join(self._text.pieces(1 << 20)) + "]") if self.n else []
 
     def pieces(self, size: int = 3 << 18) -> Iterator[str]:
         """The deflated details as a JSON string, quotes included, in pieces (base64: safe in <script>)."""
         z = zlib.compressobj(6)
-        self._f.seek(0)
         pending = b""
         yield '"'
-        while True:
-            text = self._f.read(size)
+        for text in itertools.chain(self._text.pieces(size), [""]):
             pending += z.compress(text.encode("utf-8")) if text else z.compress(b"]") + z.flush()
             cut = len(pending) - len(pending) % 3 if text else len(pending)  # whole base64 quanta until the end
             yield base64.b64encode(pending[:cut]).decode("ascii")
             pending = pending[cut:]
-            if not text:
-                break
         yield '"'
-        self._f.seek(0, io.SEEK_END)
 
     def text(self) -> str:
         return "".join(self.pieces())
@@ -435,6 +461,12 @@ class _PayloadBuilder:
     def sinks(self) -> list[_ItemSink]:
         """The item arrays of the layers present, in the order of their marks in the payload."""
         return [self.items[lay.key] for lay in self.layers()]
+
+    def done(self) -> None:
+        """The map is built: the spilled text is only read from now on."""
+        for sink in self.items.values():
+            sink.done()
+        self.details.done()
 
     def spilled(self) -> list[tuple[str, Any]]:
         """(mark, sink) of everything in the payload that :func:`html_pieces` copies in from a sink: each
@@ -706,12 +738,13 @@ class _Data(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any], spilled: Sequence[tuple[str, Any]] = (), keep: Any = None) -> None:
+    def __init__(self, data: dict[str, Any], spilled: Sequence[tuple[str, Any]] = (), folder: str | None = None) -> None:
         super().__init__()
         self._name = "GeomapData"
         self.json = _json_for_script(data)  # with a mark where each layer's items (and spilled details) go
         self.spilled = list(spilled)  # (mark, sink): the sink's pieces replace the mark
-        self._keep = keep  # the temporary folder of spilled items: removed when the map goes
+        if folder is not None:  # the temporary folder of the spilled text: removed when the map goes
+            weakref.finalize(self, shutil.rmtree, folder, True)
         self.marks_kept = False  # True while :func:`html_pieces` renders: it copies the items in itself
 
     def render(self, **kwargs: Any) -> None:
@@ -822,8 +855,8 @@ def _render(
     # the events a chunk at a time (a corpus run streams them from disk): the payload keeps what it needs of each
     # (unresolved items go with the last chunk: their ids, "unr-...", sort after every event id, so each
     # layer lists its items in the order one pass over all events gives)
-    spill = None if isinstance(events, (list, tuple)) else tempfile.TemporaryDirectory(prefix="geomap-map-")
-    builder = _PayloadBuilder(details_inline_max, spill.name if spill is not None else None)
+    spill = None if isinstance(events, (list, tuple)) else tempfile.mkdtemp(prefix="geomap-map-")
+    builder = _PayloadBuilder(details_inline_max, spill)
     chunks = chunked(in_id_order(events), RENDER_CHUNK)
     chunk = next(chunks, [])
     while True:
@@ -840,6 +873,7 @@ def _render(
         bm = default_basemap(bounds)
     else:
         bm = None
+    builder.done()
     data = builder.finish(basemap=bm, offline=offline, title=title)
     layers = builder.layers()
     center = [0.0, 0.0] if bounds is None else [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
@@ -853,7 +887,7 @@ def _render(
             if isinstance(child, _FoliumLayer):
                 child.layer_name = f"{tiles} (online tiles)"
     _Assets().add_to(m)
-    ctx = _Data(data, builder.spilled(), keep=spill)
+    ctx = _Data(data, builder.spilled(), folder=spill)
     ctx.add_to(m)
     if bm is not None and not bm.is_empty:
         _EventLayer(ctx, "basemap", "Offline basemap (gazetteer)", overlay=False, show=offline,

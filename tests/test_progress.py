@@ -85,3 +85,27 @@ def test_a_stage_line_shows_under_the_bar_only():
     with Progress(enabled=False, file=quiet) as p:
         p.stage("merging 10 events across reports")
     assert quiet.getvalue() == ""
+
+
+def test_a_warning_raised_while_extracting_a_report_is_shown_not_only_counted():
+    err = io.StringIO()
+    p = Progress(file=err)
+    p.result(ReportResult("d.txt", "0" * 64, warnings=("d.txt: RuntimeWarning: invalid value in sqrt",), chars=100))
+    s = p.close()
+    assert s.warnings == 1
+    assert "geomap: warning: d.txt: RuntimeWarning: invalid value in sqrt\n" in err.getvalue()
+
+
+def test_an_unclosed_file_found_while_a_report_is_extracted_is_not_that_reports_warning():
+    import gc
+
+    from geomap.parallel import process_report
+    from geomap.reports import Report
+
+    def work(report, gz):
+        open(__file__)  # noqa: SIM115 - left open on purpose: the collector warns about it, as about any leftover
+        gc.collect()
+        return [], []
+
+    res = process_report(Report(id="r.txt", text="Nothing here."), None, work)
+    assert res.warnings == () and res.error is None

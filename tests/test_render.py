@@ -203,3 +203,33 @@ def test_a_popup_quotes_the_first_sources_and_counts_them_all():
     d = dict(zip(fields, data["details"][0]))
     assert [s[1] for s in d["sources"]] == [f"quote {i}" for i in range(POPUP_SOURCES_MAX)]
     assert d["n_sources"] == POPUP_SOURCES_MAX + 7 and d["n_reports"] == POPUP_SOURCES_MAX + 7
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="counts open files in /proc")
+def test_a_streamed_map_holds_no_open_file_and_its_folder_goes_with_it(tmp_path, monkeypatch):
+    """The spilled items and popups are files of a temporary folder: none is left open once the map is built
+    (a corpus run then reads other files), and the folder is deleted, without a warning, when the map goes."""
+    import gc
+    import os
+    import tempfile
+    import warnings
+
+    evs = sorted(sample_events(), key=lambda e: e.id)
+
+    class Stream:
+        def __iter__(self):
+            return iter(evs)
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = set(os.listdir("/proc/self/fd"))
+    m = render(Stream(), basemap=False, unresolved=sample_unresolved(), details_inline_max=10)
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("geomap-map-")]
+    assert {p.name for p in folder.iterdir()} >= {"details.json", "items-0.json"}
+    assert set(os.listdir("/proc/self/fd")) <= before
+    assert "@@geomap-" not in to_html(m)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del m
+        gc.collect()
+    assert not folder.exists()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
