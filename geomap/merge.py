@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 from bisect import insort
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
 from pyproj import Geod
 import shapely
 
-from geomap.event import Event, event_id
+from geomap.event import Event, PlaceRef, Source, event_id
 
 __all__ = ["merge_events", "same_event", "date_range", "merged_status", "make_id", "partition", "finish"]
 
@@ -120,38 +121,62 @@ def make_id(e: Event) -> str:
     return event_id(e.event_type, f"{_key(e)}|{e.phase or ''}|{e.date or ''}")
 
 
-def _combine(group: list[Event]) -> Event:
-    best = min(group, key=lambda e: (e.geo_precision, e.uncertainty_m, e.sources[0].report, e.sources[0].start))
-    dated = [e for e in group if e.date]
-    when = min(dated, key=lambda e: (not dict(e.extra).get("date_stated", True), _PREC_RANK.get(e.date_precision or "year", 3),
-                                     e.date_inferred, e.date)) if dated else best
-    statuses = [st for e in group for st in dict(e.extra).get("source_statuses", (e.status,))]
+def _combine(group: Iterable[Event]) -> Event:
+    """The group's tellings as one event, folded one telling at a time (a corpus's much-told event is combined
+    from a stream without holding its tellings, only what the result keeps): the most precise telling's place,
+    the best-stated date, every status, claim, unit, flag, place and source."""
+    best = when = None
+    best_key = when_key = None
+    statuses: list[str] = []
+    flags: set[str] = set()
+    claimed: set[str] = set()
+    units: set[str] = set()
+    places: dict[tuple[str, str], tuple[tuple[int, float, int, int], PlaceRef]] = {}
+    sources: dict[tuple[str, int, int], Source] = {}
+    for i, e in enumerate(group):
+        k = (e.geo_precision, e.uncertainty_m, e.sources[0].report, e.sources[0].start)
+        if best_key is None or k < best_key:  # ``min``: the first of equals
+            best, best_key = e, k
+        if e.date:
+            extra = dict(e.extra)
+            wk = (not extra.get("date_stated", True), _PREC_RANK.get(e.date_precision or "year", 3), e.date_inferred, e.date)
+            if when_key is None or wk < when_key:
+                when, when_key = e, wk
+        statuses.extend(dict(e.extra).get("source_statuses", (e.status,)))
+        flags.update(f for f in e.flags if f != "near")
+        claimed.update(e.claimed_by)
+        units.update(e.units)
+        for j, p in enumerate(e.places):  # the most precise telling's spelling of each place, in that order
+            rank = (e.geo_precision, e.uncertainty_m, i, j)
+            pk = (p.gazetteer_id or p.name, p.role)
+            if pk not in places or rank < places[pk][0]:
+                places[pk] = (rank, p)
+        for src in e.sources:
+            sources[(src.report, src.start, src.end)] = src
+    if best is None:
+        raise ValueError("an empty group has no event")
+    if when is None:
+        when = best
     status, disputed = merged_status(statuses)
-    flags = set(f for e in group for f in e.flags if f != "near") | ({"near"} & set(best.flags))
+    flags |= {"near"} & set(best.flags)
     if disputed:
         flags.add("disputed_by_some")
-    places = {}
-    for e in sorted(group, key=lambda e: (e.geo_precision, e.uncertainty_m)):
-        for p in e.places:
-            places.setdefault((p.gazetteer_id or p.name, p.role), p)
-    sources = sorted({(s.report, s.start, s.end): s for e in group for s in e.sources}.values(), key=lambda s: (s.report, s.start, s.end))
     extra = dict(best.extra)
     extra["source_statuses"] = tuple(statuses)
     extra["date_stated"] = bool(dict(when.extra).get("date_stated", True))
-    merged = replace(
+    return replace(
         best,
         date=when.date,
         date_precision=when.date_precision,
         date_inferred=when.date_inferred,
         status=status,
-        claimed_by=tuple(sorted({c for e in group for c in e.claimed_by})),
-        units=tuple(sorted({u for e in group for u in e.units})),
+        claimed_by=tuple(sorted(claimed)),
+        units=tuple(sorted(units)),
         flags=tuple(sorted(flags)),
-        places=tuple(places.values()),
-        sources=tuple(sources),
+        places=tuple(p for _, p in sorted(places.values(), key=lambda rp: rp[0])),
+        sources=tuple(sources[k] for k in sorted(sources)),
         extra=tuple(sorted(extra.items())),
     )
-    return merged
 
 
 def _vague(e: Event) -> bool:

@@ -24,7 +24,9 @@ groups were founded (``merge.finish``). ``tests/test_merge_disk.py`` compares th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
@@ -322,23 +324,19 @@ class DiskMerge(ScratchFile):
             tid = row[0]
         con.executemany("INSERT OR IGNORE INTO telrep VALUES (?, ?)", [(tid, r) for r in reports.split("\x1f")])
 
-    def _members(self, gi: int) -> list[Event]:
+    def _members(self, gi: int) -> Iterator[Event]:
+        """Group ``gi``'s members in the order they joined, read one at a time."""
         rows = self._con.execute("SELECT ev.payload FROM mem JOIN ev USING (seq) WHERE mem.gi = ? ORDER BY mem.pos", (gi,))
-        return [_load(p) for (p,) in rows]
+        return (_load(p) for (p,) in rows)
 
-    def _groups(self, first: int) -> Iterator[tuple[int, list[Event]]]:
-        """The groups founded since group ``first``, in order, each with its members in the order they joined."""
+    def _groups(self, first: int) -> Iterator[tuple[int, Iterator[Event]]]:
+        """The groups founded since group ``first``, in order, each with its members in the order they joined,
+        read one at a time (a group of thousands of tellings is folded, not held: ``merge._combine``). Each
+        group's members are to be read before the next group is asked for."""
         cur = self._con.execute("SELECT mem.gi, ev.payload FROM mem JOIN ev USING (seq) WHERE mem.gi >= ? "
                                 "ORDER BY mem.gi, mem.pos", (first,))
-        gi, members = None, []
-        for g, payload in cur:
-            if g != gi and members:
-                yield gi, members
-                members = []
-            gi = g
-            members.append(_load(payload))
-        if members:
-            yield gi, members
+        for gi, rows in itertools.groupby(cur, key=operator.itemgetter(0)):
+            yield gi, (_load(payload) for _, payload in rows)
 
     def _heads(self, first: int) -> None:
         """Each group's combined event, and the reports that tell it (for the absorption of vague tellings)."""
@@ -400,11 +398,9 @@ class DiskMerge(ScratchFile):
             "FROM head h JOIN grp g USING (gi) WHERE h.gi NOT IN (SELECT i FROM absorb) ORDER BY h.gi")
         out = []
         for gi, payload, grown, *founder in rows:
-            if grown:
-                members = self._members(gi)
-                for (i,) in con.execute("SELECT i FROM absorb WHERE j = ? ORDER BY i", (gi,)).fetchall():
-                    members.extend(self._members(i))
-                h = _m._combine(members)
+            if grown:  # its members, then those of each group it absorbed
+                absorbed = [i for (i,) in con.execute("SELECT i FROM absorb WHERE j = ? ORDER BY i", (gi,))]
+                h = _m._combine(itertools.chain(self._members(gi), *(self._members(i) for i in absorbed)))
                 payload = _dump(h)
             else:
                 h = _load(payload)
