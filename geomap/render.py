@@ -481,7 +481,7 @@ class _PayloadBuilder:
         labels = _rank_labels(self.label_counts, self.label_areas)
         n, nr = self.n_events, len(self.reports)
         self.reports.close()
-        subtitle = f"{n} event{'s' if n != 1 else ''} from {nr} report{'s' if nr != 1 else ''}"
+        subtitle = f"{n:,} event{'s' if n != 1 else ''} from {nr:,} report{'s' if nr != 1 else ''}"
         days = self.days
         if days:
             d0, d1 = days

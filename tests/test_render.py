@@ -233,3 +233,8 @@ def test_a_streamed_map_holds_no_open_file_and_its_folder_goes_with_it(tmp_path,
         gc.collect()
     assert not folder.exists()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_the_subtitle_counts_events_and_reports_with_thousands_separators():
+    evs = [make_event("shelling", f"s{i}", sources=(src(f"r{i % 1200:04d}.txt", "q"),)) for i in range(1500)]
+    assert _data(to_html(render(evs, basemap=False)))["subtitle"].startswith("1,500 events from 1,200 reports")
