@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     from geomap.export import write_all
     from geomap.merge import merge_events
     from geomap.merge_disk import DiskMerge
-    from geomap.run import _is_event, _public, _PublicEvents
+    from geomap.run import _is_event, _public, _PublicEvents, _spill
     from geomap.spill import RowSpill
     from geomap.store import EventStore
 
@@ -84,10 +84,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"merge: {len(merged)} events, {time.time() - t:.0f} s, peak {sampler.phase():.0f} MB", flush=True)
             unresolved, presorted = rows, False
         else:
-            for res in st.results():
-                if not res.error:
-                    dm.add_all(res.events)
-                    spill.extend(res.unresolved)
+            _spill(st.results(), dm, spill)  # as a corpus run does (``run.extract_corpus``)
             print(f"read back into the work file: {time.time() - t:.0f} s, peak {sampler.phase():.0f} MB", flush=True)
             t = time.time()
             merged = _PublicEvents(dm.merged(keep=_is_event))

@@ -137,12 +137,12 @@ def _combine(group: Iterable[Event]) -> Event:
         k = (e.geo_precision, e.uncertainty_m, e.sources[0].report, e.sources[0].start)
         if best_key is None or k < best_key:  # ``min``: the first of equals
             best, best_key = e, k
+        e_extra = dict(e.extra)
         if e.date:
-            extra = dict(e.extra)
-            wk = (not extra.get("date_stated", True), _PREC_RANK.get(e.date_precision or "year", 3), e.date_inferred, e.date)
+            wk = (not e_extra.get("date_stated", True), _PREC_RANK.get(e.date_precision or "year", 3), e.date_inferred, e.date)
             if when_key is None or wk < when_key:
                 when, when_key = e, wk
-        statuses.extend(dict(e.extra).get("source_statuses", (e.status,)))
+        statuses.extend(e_extra.get("source_statuses", (e.status,)))
         flags.update(f for f in e.flags if f != "near")
         claimed.update(e.claimed_by)
         units.update(e.units)
