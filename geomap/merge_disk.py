@@ -150,12 +150,10 @@ class DiskMerge(ScratchFile):
     and the index (about 1.4 kB per event), so put it where there is room. ``cache_mb``: SQLite's page cache."""
 
     def __init__(self, workdir: str | os.PathLike[str] | None = None, *, cache_mb: int = 64) -> None:
-        super().__init__(workdir, ".geomap-merge-", cache_mb=cache_mb)
-        self._con.executescript(_SCHEMA)
-        self._con.execute("BEGIN")
         self._batch: list[tuple] = []
         self._seq = 0
         self._merged: MergedEvents | None = None
+        super().__init__(workdir, ".geomap-merge-", cache_mb=cache_mb, schema=_SCHEMA + "\nBEGIN;")  # events go in one transaction
 
     # -- input
     def add(self, e: Event) -> None:

@@ -19,11 +19,14 @@ parent's path; workers of a remote cluster open the index in their own cache, ``
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import itertools
 import json
 import os
+import signal
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -278,6 +281,32 @@ def _gazetteer(gazetteer: Any, *, need_object: bool) -> tuple[Any, str]:
     return gazetteer, str(gazetteer.path)
 
 
+@contextlib.contextmanager
+def _stops_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the main thread starts a worker process, then handled as they would
+    have been: a worker whose start is cut short dies with a traceback of its own ("Ran out of input").
+    (Python runs signal handlers in the main thread whichever thread the signal reaches, so the handlers are
+    swapped, not the signal mask.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[tuple[int, Any]] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    handlers = {s: signal.signal(s, lambda signum, frame: pending.append((signum, frame))) for s in stops}
+    try:
+        yield
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+        if pending:
+            signum, frame = pending[0]
+            handler = handlers[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
+
+
 def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, work: Work | None,
               path: str, encode: bool = False) -> Iterator[ReportResult]:
     import multiprocessing
@@ -287,10 +316,15 @@ def _map_pool(reports: Iterable[Report], jobs: int, chunk: int, window: int, wor
     # spawn: workers start clean (no inherited SQLite handle, no threads of the parent forked mid-lock) and
     # import geomap once each (~0.3 s); the gazetteer is then opened once per worker by the initializer.
     ctx = multiprocessing.get_context("spawn")
+
+    def submit(c: list[Report]) -> Any:
+        with _stops_deferred():  # a submit may start a worker: a stop mid-start would leave it half-fed
+            return pool.submit(_run_chunk, c, encode)
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(path, work)) as pool:
         try:
-            for results in _ordered(lambda c: pool.submit(_run_chunk, c, encode),
+            for results in _ordered(submit,
                                     lambda fs: wait(fs, return_when=FIRST_COMPLETED).done,
                                     _chunks(reports, chunk), window):
                 yield from results

@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -299,24 +299,26 @@ def extract_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[st
     if progress is not None:
         progress.restart_clock()
 
-    def run(todo: Iterable[Report], encode: bool = False) -> Iterable[Any]:
-        for res in map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz,
-                               encode=encode):
-            if progress is not None:
-                progress.result(res)
-            elif res.error and warn is not None:
-                warn(f"{res.report_id}: extraction failed: {res.error.strip().splitlines()[-1]}; skipped")
-            yield res
+    def run(todo: Iterable[Report], each: Callable[[Any], None], encode: bool = False) -> None:
+        # closed here, however the loop ends: a stop (Ctrl-C, SIGTERM) in ``each`` shuts the workers down now,
+        # not when the garbage collector or the interpreter's exit finds the suspended generator
+        with contextlib.closing(map_reports(todo, jobs=jobs, scheduler=scheduler, work=report_events, gazetteer=gz,
+                                            encode=encode)) as results:
+            for res in results:
+                if progress is not None:
+                    progress.result(res)
+                elif res.error and warn is not None:
+                    warn(f"{res.report_id}: extraction failed: {res.error.strip().splitlines()[-1]}; skipped")
+                each(res)
 
     with DiskMerge(workdir) as dm, RowSpill(workdir) as rows:
         if store is None:
-            _spill(run(reports), dm, rows)
+            run(reports, lambda res: _spill([res], dm, rows))
         else:
             from geomap.store import EventStore
 
             with EventStore.open(store) as st:
-                for res in run(st.pending(reports), encode=True):  # workers encode what the store keeps
-                    st.put(res)
+                run(st.pending(reports), st.put, encode=True)  # workers encode what the store keeps
                 if progress is not None:
                     progress.unchanged(st.unchanged)
                 st.remove_missing()

@@ -28,14 +28,21 @@ class ScratchFile:
     """A private SQLite file in a temporary folder of its own (in ``workdir``, else ``$TMPDIR``), deleted with
     the folder on :meth:`close`: no journal and no fsync, as nothing in it outlives a crash."""
 
-    def __init__(self, workdir: str | os.PathLike[str] | None, prefix: str, *, cache_mb: int = 2) -> None:
+    def __init__(self, workdir: str | os.PathLike[str] | None, prefix: str, *, cache_mb: int = 2,
+                 schema: str = "") -> None:
         if workdir is not None:
             Path(workdir).mkdir(parents=True, exist_ok=True)
+        self._con: sqlite3.Connection | None = None
         self._dir = tempfile.mkdtemp(prefix=prefix, dir=workdir)
-        self.path = Path(self._dir) / "work.sqlite"
-        self._con: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}", "temp_store=FILE"):
-            self._con.execute(f"PRAGMA {pragma}")
+        try:  # (interrupted here, by Ctrl-C or SIGTERM, the folder goes too: no caller holds it yet)
+            self.path = Path(self._dir) / "work.sqlite"
+            self._con = sqlite3.connect(self.path, isolation_level=None)
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{cache_mb * 1024}", "temp_store=FILE"):
+                self._con.execute(f"PRAGMA {pragma}")
+            self._con.executescript(schema)
+        except BaseException:
+            self.close()
+            raise
 
     def connection(self) -> sqlite3.Connection:
         """The work file's connection (autocommit); raises once the file is closed."""
@@ -62,9 +69,9 @@ class RowSpill(ScratchFile):
     gives them sorted as unresolved.csv lists them, as often as asked; the file goes on :meth:`close`."""
 
     def __init__(self, workdir: str | os.PathLike[str] | None = None) -> None:
-        super().__init__(workdir, ".geomap-rows-")
-        self.connection().execute("CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
         self._n = 0
+        super().__init__(workdir, ".geomap-rows-",
+                         schema="CREATE TABLE rows (report TEXT, start INTEGER, end_ INTEGER, reason TEXT, text TEXT, row TEXT)")
 
     def extend(self, rows: Iterable[Mapping[str, Any]]) -> None:
         batch = [(str(r["report"]), int(r["start"]), int(r["end"]), str(r["reason"]), str(r["text"]),
@@ -97,8 +104,8 @@ class DistinctCount:
             if len(self._set) <= self._limit:
                 return
             keys, self._set = sorted(self._set), None
-            self._file = ScratchFile(self._workdir, ".geomap-distinct-")
-            self._file.connection().execute("CREATE TABLE k (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            self._file = ScratchFile(self._workdir, ".geomap-distinct-",
+                                     schema="CREATE TABLE k (key TEXT PRIMARY KEY) WITHOUT ROWID")
         assert self._file is not None
         self._file.connection().executemany("INSERT OR IGNORE INTO k VALUES (?)", ((k,) for k in keys))
 

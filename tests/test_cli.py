@@ -80,8 +80,8 @@ def test_sigterm_stops_a_run_with_exit_143_and_leaves_no_work_files(tmp_path, jo
 
     reports = tmp_path / "reports"
     reports.mkdir()
-    for i in range(300):
-        (reports / f"r{i:03d}.txt").write_text(REPORT.replace("Thursday", f"Thursday ({i})"), encoding="utf-8")
+    for i in range(1000):  # far more than the run gets through before the stop
+        (reports / f"r{i:04d}.txt").write_text(REPORT.replace("Thursday", f"Thursday ({i})"), encoding="utf-8")
     work, out = tmp_path / "work", tmp_path / "out"
     work.mkdir()
     proc = subprocess.Popen([sys.executable, "-c", "import sys; from geomap.cli import main; sys.exit(main())",
